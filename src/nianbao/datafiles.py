@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from . import schema
-from .errors import DataError
+from .errors import DataError, UnitError
 from .model import Figure, NarrativeItem, Statement, UnitYear
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -401,3 +401,14 @@ class DataStore:
 
     def all(self) -> list[tuple[str, int]]:
         return [(u, y) for u in self.units() for y in self.years(u)]
+
+    def resolve_unit(self, unit: str) -> str:
+        """A unit id from an id or a Chinese name (as written in the data files)."""
+        if (self.root / "units" / unit).is_dir():
+            return unit
+        for unit_id in self.units():
+            years = self.years(unit_id)
+            if years and load_unit_year(self.path(unit_id, years[-1])).unit_name == unit:
+                return unit_id
+        raise UnitError(f"unknown unit {unit!r}: no folder units/{unit}/ under {self.root} and no data file names it; units: {self.units()}")
+
