@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 VENV=${NIANBAO_VENV:-.venv}
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b poppler-utils)
+SYSTEM_PACKAGES=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils)
 
 log() { printf '[setup] %s\n' "$*"; }
 
