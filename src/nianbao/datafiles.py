@@ -25,7 +25,21 @@ NARRATIVE_KEYS = ("overview", "problems", "measures", "other")
 def default_data_dir() -> Path:
     """``$NIANBAO_DATA`` if set, else the project's ``data/`` folder."""
     env = os.environ.get("NIANBAO_DATA")
-    return Path(env).resolve() if env else PROJECT_ROOT / "data"
+    return resolve_data_dir(env) if env else PROJECT_ROOT / "data"
+
+
+#: Short names for data folders, accepted wherever a data folder is asked for (``--data demo``).
+DATA_ALIASES = {"demo": "data/demo"}
+
+
+def resolve_data_dir(value: Path | str | None) -> Path:
+    """A data folder from a path or an alias (``demo`` → the project's ``data/demo``, the folder
+    ``nianbao demo`` writes); empty or None means the default folder."""
+    if value is None or str(value) == "":
+        return default_data_dir()
+    if str(value) in DATA_ALIASES and not Path(value).exists():
+        return PROJECT_ROOT / DATA_ALIASES[str(value)]
+    return Path(value).resolve()
 
 
 def unit_year_path(data_dir: Path, unit: str, year: int) -> Path:
@@ -80,6 +94,14 @@ class _Reader:
         raise self.fail(where, f"expected a list of {len(columns)} values or a mapping, found {value!r}")
 
 
+def _unit_list(r: _Reader, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise r.fail("compiled_from", f"expected a list of unit ids, found {value!r}")
+    return tuple(value)
+
+
 def load_unit_year(path: Path | str) -> UnitYear:
     """Read one unit-year file; raise :class:`DataError` naming the file and the key on bad input."""
     path = Path(path)
@@ -113,6 +135,7 @@ def load_unit_year(path: Path | str) -> UnitYear:
         heading_variant=variant,
         synthetic=bool(raw.get("synthetic", False)),
         source=str(raw.get("source") or ""),
+        compiled_from=_unit_list(r, raw.get("compiled_from")),
         path=path,
     )
 
@@ -269,8 +292,10 @@ def dump_unit_year(uy: UnitYear) -> str:
         f"heading_variant: {uy.heading_variant}",
         f"synthetic: {'true' if uy.synthetic else 'false'}",
         f"source: {_scalar(uy.source)}",
-        "",
     ]
+    if uy.compiled_from:
+        out.append(f"compiled_from: [{', '.join(uy.compiled_from)}]  # the units whose tables were summed")
+    out.append("")
     if uy.table_a:
         out.append(f"table_a:  # 主动公开政府信息情况 ({uy.format_version} version)")
         for block in spec.table_a.blocks:
@@ -372,7 +397,7 @@ class DataStore:
     """All unit-years under one data folder."""
 
     def __init__(self, data_dir: Path | str | None = None):
-        self.root = Path(data_dir).resolve() if data_dir else default_data_dir()
+        self.root = resolve_data_dir(data_dir)
 
     def path(self, unit: str, year: int) -> Path:
         return unit_year_path(self.root, unit, year)
@@ -403,12 +428,22 @@ class DataStore:
         return [(u, y) for u in self.units() for y in self.years(u)]
 
     def resolve_unit(self, unit: str) -> str:
-        """A unit id from an id or a Chinese name (as written in the data files)."""
-        if (self.root / "units" / unit).is_dir():
+        """A unit id from an id, a Chinese name or an alias: a folder under ``units/``, then the
+        unit registry (``units.yaml``, see :mod:`nianbao.units`), then the names in the data files."""
+        from .units import registry_for
+
+        unit = str(unit).strip()
+        if unit and (self.root / "units" / unit).is_dir():
             return unit
+        known = registry_for(self.root).find(unit)
+        if known is not None:
+            return known.id
         for unit_id in self.units():
             years = self.years(unit_id)
             if years and load_unit_year(self.path(unit_id, years[-1])).unit_name == unit:
                 return unit_id
-        raise UnitError(f"unknown unit {unit!r}: no folder units/{unit}/ under {self.root} and no data file names it; units: {self.units()}")
+        raise UnitError(
+            f"unknown unit {unit!r}: no folder units/{unit}/ under {self.root}, not in the unit registry "
+            f"(data/units.yaml) and no data file names it; units with data: {self.units()}"
+        )
 

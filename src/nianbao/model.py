@@ -78,6 +78,7 @@ class UnitYear:
     heading_variant: str = "standard"
     synthetic: bool = False
     source: str = ""
+    compiled_from: tuple[str, ...] = ()  # units whose tables were summed into this one (compile)
     table_a: dict[tuple[str, str], Value] = field(default_factory=dict)
     table_b: dict[tuple[str, str], int] = field(default_factory=dict)
     table_b_groups: dict[tuple[str, str], int] = field(default_factory=dict)

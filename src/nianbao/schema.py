@@ -366,3 +366,51 @@ def spec(version: str) -> FormatSpec:
     if version not in FORMAT_VERSIONS:
         raise ValueError(f"unknown format version {version!r}; expected one of {FORMAT_VERSIONS}")
     return FormatSpec(version, TABLE_A[version], TABLE_B[version], FORMAT_DOCUMENTS[version])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting units, and the measures that trends and comparisons show
+# ---------------------------------------------------------------------------------------------
+
+#: Levels of reporting units (data/units.yaml).
+UNIT_LEVELS = {"city": "市", "district": "区", "agency": "市级机关", "other": "其他"}
+
+SYNTHETIC_MARK = "示例数据"
+SYNTHETIC_NOTE = "示例数据：本表数据为程序生成的合成数据，仅用于演示，不是真实统计。"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure per unit-year that trends and comparisons show: a count or a rate (in %)."""
+
+    id: str
+    label: str
+    unit: str  # "件" or "%"
+    definition: str
+
+
+_SHARE = "占比 = 该类件数 ÷ （七）总计 × 100%"
+
+MEASURES: dict[str, Measure] = {
+    m.id: m
+    for m in (
+        Measure("new_received", "新收申请", "件", "一、本年新收政府信息公开申请数量（总计）"),
+        Measure("carried_in", "上年结转", "件", "二、上年结转政府信息公开申请数量（总计）"),
+        Measure("answered", "答复申请", "件", "（七）总计：本年度办理结果合计，含上年结转的申请"),
+        Measure("carried_forward", "结转下年度", "件", "四、结转下年度继续办理（总计）"),
+        Measure("disclosure_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开） ÷ （七）总计 × 100%"),
+        Measure("share_withheld", "不予公开占比", "%", "不予公开" + _SHARE),
+        Measure("share_unavailable", "无法提供占比", "%", "无法提供" + _SHARE),
+        Measure("share_not_processed", "不予处理占比", "%", "不予处理" + _SHARE),
+        Measure("share_other", "其他处理占比", "%", "其他处理" + _SHARE),
+        Measure("review", "行政复议", "件", "表三 行政复议 总计"),
+        Measure("litigation", "行政诉讼", "件", "表三 行政诉讼 总计（未经复议直接起诉 + 复议后起诉）"),
+        Measure("review_correction_rate", "行政复议纠错率", "%", "行政复议纠错率 = 行政复议结果纠正 ÷ 行政复议总计 × 100%"),
+        Measure(
+            "litigation_correction_rate",
+            "行政诉讼纠错率",
+            "%",
+            "行政诉讼纠错率 = 行政诉讼结果纠正 ÷ 行政诉讼总计 × 100%（两类诉讼合计）",
+        ),
+    )
+}
