@@ -1,0 +1,539 @@
+"""Run the section notebooks of one unit-year and export them: the engine behind ``nianbao report``.
+
+Layout of a run (``OUT`` is ``outputs/`` by default)::
+
+    OUT/<unit>/<year>/NN_name.ipynb         executed notebook of a good run
+    OUT/<unit>/<year>/NN_name.html|.pdf     its exports
+    OUT/<unit>/<year>/NN_name.failed.ipynb  executed notebook of a failed run, for inspection
+    OUT/<unit>/<year>/report.html|.pdf      the whole report (only when every part succeeded)
+
+Each section is executed with papermill (absolute paths, no ``cwd`` tricks) and exported in
+memory; only when all of its outputs are ready are they moved into place, each with
+:func:`os.replace` from a temporary file in the same folder. A reader therefore never sees a
+half-written file, and a failed run never replaces the outputs of an earlier good run.
+
+Sections run in worker processes (two by default). Each worker imports papermill, nbconvert and
+WeasyPrint once, then runs as many sections as it is given. A section that fails does not stop
+the others; its result names the notebook, the cell and the error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .datafiles import DataStore, resolve_data_dir
+from .errors import NianbaoError
+from .model import UnitYear
+from .project import DEFAULT_OUTPUTS, ReportSpec, Section, load_report_spec
+
+FORMATS = ("html", "pdf")
+DEFAULT_WORKERS = 2
+DEFAULT_CELL_TIMEOUT = 600  # seconds one cell may run before the section fails
+FALLBACK_KERNEL = "python3"
+_EXCERPT_LINES = 8
+
+
+# ---------------------------------------------------------------------------------------------
+# results
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """The cell that stopped a notebook, as papermill reported it."""
+
+    cell_index: int  # 0-based index of the cell in the committed notebook
+    executed_index: int  # 0-based index in the executed notebook (after papermill's injected cell)
+    execution_count: int | None
+    source: str  # an excerpt of the cell's source
+    ename: str
+    evalue: str
+
+    @property
+    def cell_number(self) -> int:
+        """1-based position of the cell in the committed notebook, as a person counts cells."""
+        return self.cell_index + 1
+
+
+@dataclass
+class SectionResult:
+    part: int
+    id: str
+    stem: str  # e.g. 03_applications
+    notebook: Path  # the committed notebook that was run
+    status: str  # "ok" or "failed"
+    seconds: float
+    executed: Path | None = None  # the executed notebook (NN_name.ipynb or NN_name.failed.ipynb)
+    outputs: dict[str, Path] = field(default_factory=dict)  # format -> file, only when ok
+    stage: str | None = None  # where a failure happened: "execute" or "export"
+    error: CellError | None = None  # the failing cell, for a cell that raised
+    message: str | None = None  # a one-line description of any failure
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class ReportResult:
+    unit: str
+    year: int
+    folder: Path
+    kernel: str
+    sections: list[SectionResult]
+    combined: dict[str, Path] = field(default_factory=dict)  # format -> report.html / report.pdf
+    combined_skipped: str | None = None  # why the combined report was not (re)built
+    combined_error: str | None = None  # the combined report failed to build
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.sections) and self.combined_error is None
+
+    @property
+    def failed(self) -> list[SectionResult]:
+        return [s for s in self.sections if not s.ok]
+
+
+# ---------------------------------------------------------------------------------------------
+# the API
+# ---------------------------------------------------------------------------------------------
+
+
+def build_report(
+    unit: str = "shanghai",
+    year: int = 2020,
+    *,
+    out: Path | str | None = None,
+    data_dir: Path | str | None = None,
+    sections: Iterable[int | str] | None = None,
+    workers: int | None = None,
+    formats: Iterable[str] | None = None,
+    spec: ReportSpec | Path | str | None = None,
+    kernel: str | None = None,
+    timeout: int | None = DEFAULT_CELL_TIMEOUT,
+    on_section: Callable[[SectionResult], None] | None = None,
+) -> ReportResult:
+    """Run the report's section notebooks for ``unit`` and ``year`` and export them.
+
+    ``unit`` is a unit id or name (see :meth:`DataStore.resolve_unit`); ``data_dir`` a data
+    folder or alias (default: the project's ``data/``); ``out`` the output folder (default: the
+    project's ``outputs/``), in which the run writes to ``<unit id>/<year>/``.
+    ``sections`` selects parts by number or id (default: all). ``formats`` is a subset of
+    ("html", "pdf") (default: the spec's). ``spec`` is a :class:`ReportSpec` or the path of a
+    ``report.toml`` (default: ``notebooks/report.toml``). ``kernel`` overrides the spec's kernel.
+    ``on_section`` is called in this process with each section's result as soon as it is known.
+
+    Raises :class:`NianbaoError` (before running anything) for unknown sections or formats,
+    missing data or a missing kernel; a failing section is not an exception but a result.
+    """
+    started = time.perf_counter()
+    if not isinstance(spec, ReportSpec):
+        spec = read_spec(spec)
+    chosen = select_sections(spec, sections)
+    fmts = _check_formats(formats if formats is not None else spec.formats)
+    data_root = resolve_data_dir(data_dir)
+    store = DataStore(data_root)
+    uy = store.load(store.resolve_unit(unit), int(year))
+    kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
+    folder = (Path(out) if out else DEFAULT_OUTPUTS).resolve() / uy.unit / str(uy.year)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    tasks = [
+        SectionTask(s, uy, folder, data_root, kernel_name, fmts, timeout) for s in chosen
+    ]
+    n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
+    outcomes: dict[int, tuple[SectionResult, str | None]] = {}
+    for result, fragment in _run_tasks(tasks, n_workers):
+        outcomes[result.part] = (result, fragment)
+        if on_section is not None:
+            on_section(result)
+
+    results = [outcomes[s.part][0] for s in chosen]
+    report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=results)
+    _build_combined(report, spec, chosen, {p: frag for p, (_, frag) in outcomes.items()}, uy, fmts)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def read_spec(path: Path | str | None = None) -> ReportSpec:
+    """The report declaration at ``path`` (default: ``notebooks/report.toml``)."""
+    try:
+        return load_report_spec(Path(path) if path else None)
+    except FileNotFoundError as exc:
+        raise NianbaoError(f"no report declaration at {exc.filename}") from None
+    except (ValueError, KeyError, TypeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        raise NianbaoError(f"cannot read the report declaration {path or 'notebooks/report.toml'}: {exc}") from None
+
+
+def select_sections(spec: ReportSpec, keys: Iterable[int | str] | None) -> list[Section]:
+    """The sections to run, in report order; ``keys`` are part numbers, ids or notebook stems."""
+    if keys is None:
+        return list(spec.sections)
+    wanted: list[Section] = []
+    for key in keys:
+        key = key.strip() if isinstance(key, str) else key
+        try:
+            section = spec.section(int(key) if isinstance(key, str) and key.isdigit() else key)
+        except KeyError:
+            valid = ", ".join(f"{s.part} ({s.id})" for s in spec.sections)
+            raise NianbaoError(f"no section {key!r} in the report; sections are {valid}") from None
+        if section not in wanted:
+            wanted.append(section)
+    if not wanted:
+        raise NianbaoError("no sections selected")
+    return [s for s in spec.sections if s in wanted]
+
+
+def resolve_kernel(name: str, explicit: bool = False) -> str:
+    """``name`` if that Jupyter kernel is installed, else ``python3`` (unless asked for explicitly)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    available = KernelSpecManager().find_kernel_specs()
+    if name in available:
+        return name
+    if not explicit and FALLBACK_KERNEL in available:
+        return FALLBACK_KERNEL
+    raise NianbaoError(
+        f"no Jupyter kernel {name!r} (installed: {', '.join(sorted(available)) or 'none'}); "
+        "run scripts/setup.sh to register the project's kernel"
+    )
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad:
+        raise NianbaoError(f"unknown format(s) {bad}; formats are {list(FORMATS)}")
+    return chosen
+
+
+# ---------------------------------------------------------------------------------------------
+# running sections (in worker processes)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionTask:
+    """Everything a worker needs to run and export one section (picklable)."""
+
+    section: Section
+    uy: UnitYear
+    folder: Path
+    data_dir: Path
+    kernel: str
+    formats: tuple[str, ...]
+    timeout: int | None
+
+
+def _run_tasks(tasks: Sequence[SectionTask], n_workers: int):
+    """Yield ``(SectionResult, fragment)`` per task, as they complete."""
+    if n_workers == 1:
+        for task in tasks:
+            yield run_section(task)
+        return
+    import multiprocessing
+
+    # "spawn": workers start clean (no state inherited from the caller, e.g. a test runner),
+    # then import the heavy libraries once each in _warm_up.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_warm_up) as pool:
+        futures = {pool.submit(run_section, task): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker process itself died
+                yield _failure(task, 0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"), None
+
+
+def _warm_up() -> None:
+    """Import the heavy libraries once per worker process, before its first section."""
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from . import export
+
+    export._exporter()  # noqa: SLF001 - builds nbconvert's exporter and its template environment
+
+
+def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
+    """Execute one section notebook and export it; never raises for a failing notebook.
+
+    Returns the result and, when the section succeeded, its HTML fragment (for the combined
+    report).
+    """
+    from . import export, pdf
+
+    started = time.perf_counter()
+    section, folder = task.section, task.folder
+    good_nb = folder / f"{section.stem}.ipynb"
+    failed_nb = folder / f"{section.stem}.failed.ipynb"
+    running_nb = _temp_path(folder, section.stem, ".ipynb")
+
+    def fail(stage: str, message: str, error: CellError | None = None) -> tuple[SectionResult, None]:
+        executed = None
+        if running_nb.exists():
+            os.replace(running_nb, failed_nb)
+            executed = failed_nb
+        return _failure(task, time.perf_counter() - started, stage, message, error, executed), None
+
+    try:
+        with _kernel_stderr() as kernel_log:
+            try:
+                nb = _execute(task, running_nb)
+            except Exception as exc:
+                error = _cell_error(exc, section.notebook)
+                if error is not None:
+                    return fail("execute", f"{error.ename}: {error.evalue}", error)
+                return fail("execute", f"{type(exc).__name__}: {exc}" + _tail(kernel_log))
+        try:
+            fragment = export.notebook_fragment(nb)
+            page = export.section_page(fragment, uy=task.uy, part=section.part)
+            payloads: dict[str, bytes] = {}
+            if "html" in task.formats:
+                payloads["html"] = page.encode("utf-8")
+            if "pdf" in task.formats:
+                payloads["pdf"] = pdf.render_pdf(page)
+        except Exception as exc:
+            return fail("export", f"{type(exc).__name__}: {exc}")
+    except BaseException:  # interrupted: keep what ran for inspection, as for a failure
+        if running_nb.exists():
+            os.replace(running_nb, failed_nb)
+        raise
+    os.replace(running_nb, good_nb)
+    failed_nb.unlink(missing_ok=True)
+    outputs = {}
+    for fmt, payload in payloads.items():
+        target = folder / f"{section.stem}.{fmt}"
+        write_atomic(target, payload)
+        outputs[fmt] = target
+    result = SectionResult(
+        part=section.part,
+        id=section.id,
+        stem=section.stem,
+        notebook=section.notebook,
+        status="ok",
+        seconds=time.perf_counter() - started,
+        executed=good_nb,
+        outputs=outputs,
+    )
+    return result, fragment
+
+
+@contextlib.contextmanager
+def _kernel_stderr():
+    """Send this process's stderr (which the kernel inherits) to a temporary file meanwhile.
+
+    The kernel logs to its stderr (start-up notices, "KeyboardInterrupt caught in kernel" when
+    papermill shuts it down, ...): noise in a report run, but worth showing when a kernel dies.
+    The notebook's own stderr output is not affected: it reaches the notebook, not this stream.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield log
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _tail(log, lines: int = 12) -> str:
+    """The last lines logged to stderr while the kernel ran, for a failure message ('' if none)."""
+    log.seek(0)
+    text = log.read().decode("utf-8", "replace").strip()
+    if not text:
+        return ""
+    return "\n" + "\n".join("    " + line for line in text.splitlines()[-lines:])
+
+
+def _execute(task: SectionTask, output: Path):
+    import papermill
+
+    if not task.section.notebook.exists():
+        raise NianbaoError(f"notebook {task.section.notebook} does not exist")
+    return papermill.execute_notebook(
+        str(task.section.notebook),
+        str(output),
+        parameters={"unit": str(task.uy.unit), "year": int(task.uy.year), "data_dir": str(task.data_dir)},
+        kernel_name=task.kernel,
+        language="python",  # nianbao's notebooks are Python; papermill needs it to write parameters
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=True,  # so a kernel that dies leaves the cells run so far
+        execution_timeout=task.timeout,
+        config=_kernel_config(),
+    )
+
+
+def _kernel_config():
+    """Talk to the kernel over Unix sockets where possible: no TCP ports, nothing for others to read.
+
+    (Over TCP, ipykernel also warns on stderr about the unencrypted channel for every kernel.)
+    Each kernel gets its own socket name in the Jupyter runtime folder (private to the user):
+    jupyter_client's default, ``kernel-ipc`` in the working directory, would put sockets into
+    whatever folder we run in and would be shared by kernels running at the same time. Unix socket
+    paths are limited to 107 bytes, so a very long runtime folder keeps TCP.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets.config import Config
+
+    runtime = jupyter_runtime_dir()
+    if os.name != "posix" or len(runtime) > 80:
+        return Config()
+    os.makedirs(runtime, mode=0o700, exist_ok=True)
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}})
+
+
+def _cell_error(exc: Exception, source_notebook: Path) -> CellError | None:
+    """The failing cell of a papermill execution error, located in the committed notebook."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if not isinstance(exc, PapermillExecutionError):
+        return None
+    source = exc.source or ""
+    return CellError(
+        cell_index=_source_index(source_notebook, source, exc.cell_index),
+        executed_index=exc.cell_index,
+        execution_count=exc.exec_count,
+        source=_excerpt(source),
+        ename=str(exc.ename),
+        evalue=str(exc.evalue),
+    )
+
+
+def _source_index(notebook: Path, source: str, executed_index: int) -> int:
+    """Index in the committed notebook of the cell whose source is ``source``.
+
+    papermill inserts its parameters cell, so indexes in the executed notebook are shifted.
+    Among cells with the same source, the one nearest to ``executed_index`` is taken.
+    """
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(notebook), as_version=4).cells
+    except Exception:
+        return executed_index
+    matches = [i for i, cell in enumerate(cells) if cell.source == source]
+    if not matches:
+        return executed_index
+    return min(matches, key=lambda i: (abs(executed_index - 1 - i), i))
+
+
+def _excerpt(source: str) -> str:
+    lines = source.rstrip().splitlines()
+    if len(lines) <= _EXCERPT_LINES:
+        return "\n".join(lines)
+    return "\n".join(lines[: _EXCERPT_LINES - 1] + [f"... ({len(lines) - _EXCERPT_LINES + 1} more lines)"])
+
+
+def _failure(
+    task: SectionTask,
+    seconds: float,
+    stage: str,
+    message: str,
+    error: CellError | None = None,
+    executed: Path | None = None,
+) -> SectionResult:
+    s = task.section
+    return SectionResult(
+        part=s.part,
+        id=s.id,
+        stem=s.stem,
+        notebook=s.notebook,
+        status="failed",
+        seconds=seconds,
+        executed=executed,
+        stage=stage,
+        error=error,
+        message=message,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the combined report
+# ---------------------------------------------------------------------------------------------
+
+
+def _build_combined(
+    report: ReportResult,
+    spec: ReportSpec,
+    chosen: Sequence[Section],
+    fragments: dict[int, str | None],
+    uy: UnitYear,
+    formats: tuple[str, ...],
+) -> None:
+    if not spec.combined or not formats:
+        report.combined_skipped = "no combined report declared"
+        return
+    if report.failed:
+        failed = ", ".join(s.stem for s in report.failed)
+        report.combined_skipped = f"not rebuilt because a section failed ({failed}); any earlier report is kept"
+        return
+    missing = [s.part for s in spec.sections if s not in chosen]
+    if missing:
+        report.combined_skipped = f"not rebuilt: only some parts were run (not {', '.join(map(str, missing))})"
+        return
+    from . import combined, pdf
+
+    try:
+        parts = [combined.PartFragment(s.part, uy.heading(s.part), fragments[s.part] or "") for s in chosen]
+        page = combined.report_page(parts, uy=uy)
+        payloads: dict[str, bytes] = {}
+        if "html" in formats:
+            payloads["html"] = page.encode("utf-8")
+        if "pdf" in formats:
+            payloads["pdf"] = pdf.render_pdf(page)
+    except Exception as exc:
+        report.combined_error = f"{type(exc).__name__}: {exc}"
+        return
+    for fmt, payload in payloads.items():
+        target = report.folder / f"{spec.combined}.{fmt}"
+        write_atomic(target, payload)
+        report.combined[fmt] = target
+
+
+# ---------------------------------------------------------------------------------------------
+# files
+# ---------------------------------------------------------------------------------------------
+
+
+def _temp_path(folder: Path, stem: str, suffix: str) -> Path:
+    """A fresh hidden file name in ``folder`` (papermill wants the .ipynb suffix)."""
+    fd, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".running{suffix}", dir=folder)
+    os.close(fd)
+    os.unlink(name)
+    return Path(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
