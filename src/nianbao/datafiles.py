@@ -19,6 +19,9 @@ from .errors import DataError, UnitError
 from .model import Figure, NarrativeItem, Statement, UnitYear
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# libyaml's loader when PyYAML has it (several times faster on many files), else the Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STATEMENT_KINDS = ("share", "rate", "change", "count")
 NARRATIVE_KEYS = ("overview", "problems", "measures", "other")
 
 
@@ -107,7 +110,7 @@ def load_unit_year(path: Path | str) -> UnitYear:
     path = Path(path)
     r = _Reader(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         raise DataError(f"{path}: no such data file", path=path) from None
     except yaml.YAMLError as exc:
@@ -216,8 +219,8 @@ def load_unit_year(path: Path | str) -> UnitYear:
         for key in ("kind", "label", "value"):
             if key not in item:
                 raise r.fail(where, f"missing {key!r}")
-        if item["kind"] not in ("share", "rate", "change"):
-            raise r.fail(where, f"kind must be share, rate or change, found {item['kind']!r}")
+        if item["kind"] not in STATEMENT_KINDS:
+            raise r.fail(where, f"kind must be one of {', '.join(STATEMENT_KINDS)}, found {item['kind']!r}")
         try:
             value = Decimal(str(item["value"]))
         except Exception:
@@ -234,8 +237,11 @@ def load_unit_year(path: Path | str) -> UnitYear:
             base_year=item.get("base_year"),
             direction=item.get("direction"),
             source=item.get("source"),
+            acknowledged=item.get("acknowledged"),
         )
-        for ref_key in ("numerator", "denominator"):
+        if st.kind == "count" and not st.subject:
+            raise r.fail(where, "a count statement needs a subject: the table cell it states, e.g. B.new_received.total")
+        for ref_key in ("numerator", "denominator") + (("subject",) if st.kind == "count" else ()):
             ref = getattr(st, ref_key)
             if ref is not None:
                 try:
@@ -342,7 +348,7 @@ def dump_unit_year(uy: UnitYear) -> str:
         out.append("statements:  # shares, rates and changes as published, with what they are computed from")
         for s in uy.statements.values():
             out.append(f"  - id: {s.id}")
-            for key in ("kind", "label", "value", "unit", "numerator", "denominator", "subject", "base_year", "direction", "source"):
+            for key in ("kind", "label", "value", "unit", "numerator", "denominator", "subject", "base_year", "direction", "source", "acknowledged"):
                 value = getattr(s, key)
                 if value is not None:
                     out.append(f"    {key}: {_scalar(value) if key != 'value' else repr(str(value))}")

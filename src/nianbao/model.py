@@ -47,16 +47,18 @@ class Statement:
     """
 
     id: str
-    kind: str  # "share" | "rate" | "change"
+    kind: str  # "share" | "rate" | "change" | "count"
     label: str
-    value: Decimal  # as published, e.g. Decimal("41.53")
-    unit: str = "%"  # "%" or "个百分点"
+    value: Decimal  # as published, e.g. Decimal("41.53"), or a count such as Decimal(29130)
+    unit: str = "%"  # "%" or "个百分点"; "件" for a count
     numerator: str | None = None
     denominator: str | None = None
-    subject: str | None = None  # for a change: the figure or statement that changed
+    subject: str | None = None  # for a change: the figure or statement that changed; for a
+    #                             count: the table cell it states (收到申请N件 → B.new_received.total)
     base_year: int | None = None
     direction: str | None = None  # 上升 / 下降 / 持平, for a change
     source: str | None = None  # the published words
+    acknowledged: str | None = None  # why a published figure that fails its check is kept as is
 
     @property
     def signed_value(self) -> Decimal:
@@ -86,6 +88,7 @@ class UnitYear:
     figures: dict[str, Figure] = field(default_factory=dict)
     statements: dict[str, Statement] = field(default_factory=dict)
     narrative: dict[str, list[NarrativeItem]] = field(default_factory=dict)
+    members: tuple[str, ...] = ()  # for a compiled report: the unit ids it is compiled from
     path: Path | None = None
 
     # -- format ------------------------------------------------------------------------------
