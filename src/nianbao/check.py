@@ -104,7 +104,7 @@ def check_data(
         uy = loader.get(u, y)
         if uy is None:
             continue
-        members = [m for m in (loader.get(mid, y) for mid in uy.members) if m is not None]
+        members = [m for m in (loader.get(mid, y) for mid in uy.compiled_from) if m is not None]
         result.checked.append(uy)
         result.findings.extend(
             check_unit_year(uy, prev=loader.get(u, y - 1), members=members, locate=data_file_locator, rules=rule_ids)

@@ -88,7 +88,6 @@ class UnitYear:
     figures: dict[str, Figure] = field(default_factory=dict)
     statements: dict[str, Statement] = field(default_factory=dict)
     narrative: dict[str, list[NarrativeItem]] = field(default_factory=dict)
-    members: tuple[str, ...] = ()  # for a compiled report: the unit ids it is compiled from
     path: Path | None = None
 
     # -- format ------------------------------------------------------------------------------
