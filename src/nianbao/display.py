@@ -15,7 +15,11 @@ from .model import Figure, UnitYear
 
 @dataclass
 class HtmlTable:
-    """Rendered HTML plus the data behind it; displays itself in Jupyter."""
+    """Rendered HTML plus the data behind it; displays itself in Jupyter.
+
+    Displayed, it also carries its data as :data:`nianbao.downloads.TABLE_MIME` (not shown by
+    the HTML exporter), from which the CSV and XLSX downloads are written.
+    """
 
     html: str
     frame: pd.DataFrame
@@ -23,6 +27,12 @@ class HtmlTable:
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from .downloads import TABLE_MIME, table_payload
+
+        payload = table_payload(self.html, self.frame, self.name)
+        return {"text/html": self.html, "text/plain": payload["title"], TABLE_MIME: payload}
 
 
 def _cell(value, *, cls: str = "") -> str:
