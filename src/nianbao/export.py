@@ -58,8 +58,12 @@ class ExportError(NianbaoError):
 def _exporter():
     """The nbconvert exporter, built once per process (building it loads all of nbconvert)."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
+    # nbconvert's own priority puts JavaScript (and widgets) before HTML; ours never shows them.
+    config = Config({"NbConvertBase": {"display_data_priority": list(DISPLAY_PRIORITY)}})
     return HTMLExporter(
+        config=config,
         template_name=NBCONVERT_TEMPLATE,
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
         exclude_input=True,
@@ -68,7 +72,6 @@ def _exporter():
         exclude_anchor_links=True,
         embed_images=True,
         sanitize_html=False,  # the outputs are our own; make_self_contained removes what loads
-        display_data_priority=list(DISPLAY_PRIORITY),
     )
 
 
