@@ -1,0 +1,323 @@
+"""One unit over a range of years: the trends notebook's logic, tables and charts.
+
+Applications received, answered and carried over, the shares of the disposition categories,
+行政复议 and 行政诉讼 with their 纠错率, per year; and the carry-over check X1 (二 of year t = 四 of
+year t−1, cell by cell) between consecutive years. Rates are recomputed from each year's counts
+(:mod:`nianbao.measures`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from . import measures, schema
+from .charts import PALETTE
+from .datafiles import DataStore
+from .display import HtmlTable, _caption, _cell
+from .errors import NianbaoError
+from .fonts import setup_charts
+from .model import UnitYear
+
+TABLE_MEASURES = (
+    "new_received", "carried_in", "answered", "carried_forward",
+    "disclosure_rate", "share_withheld", "share_unavailable", "share_not_processed", "share_other",
+    "review", "litigation", "review_correction_rate", "litigation_correction_rate",
+)  # fmt: skip
+FLOW_MEASURES = ("new_received", "answered", "carried_in", "carried_forward")
+SHARE_MEASURES = ("disclosure_rate", "share_withheld", "share_unavailable", "share_not_processed", "share_other")
+SHARE_COLOURS = dict(zip(SHARE_MEASURES, ["#2e75b6", "#c55a11", "#7f7f7f", "#bf9000", "#9dc3e6"]))
+
+
+@dataclass
+class Series:
+    """A unit's unit-years over a range of years (years without data are listed, not invented)."""
+
+    unit: str
+    unit_name: str
+    years: list[int]  # the range asked for
+    unit_years: dict[int, UnitYear]  # the years with data
+
+    @property
+    def present(self) -> list[int]:
+        return sorted(self.unit_years)
+
+    @property
+    def missing(self) -> list[int]:
+        return [y for y in self.years if y not in self.unit_years]
+
+    @property
+    def synthetic(self) -> bool:
+        return any(uy.synthetic for uy in self.unit_years.values())
+
+    @property
+    def span(self) -> str:
+        return f"{self.years[0]}—{self.years[-1]}年" if len(self.years) > 1 else f"{self.years[0]}年"
+
+
+def open_series(unit: str, first_year: int | str, last_year: int | str, data_dir: str = "") -> Series:
+    """Load ``unit`` (id or name) for every year from ``first_year`` to ``last_year``."""
+
+    store = DataStore(data_dir or None)
+    unit_id = store.resolve_unit(str(unit))
+    first, last = int(first_year), int(last_year)
+    if first > last:
+        raise NianbaoError(f"first_year {first} is after last_year {last}")
+    years = list(range(first, last + 1))
+    found = {y: uy for y in years if (uy := store.try_load(unit_id, y)) is not None}
+    if not found:
+        have = store.years(unit_id)
+        raise NianbaoError(f"no data for {unit_id} in {first}–{last} under {store.root}; years with data: {have}")
+    setup_charts()
+    name = found[min(found)].unit_name
+    return Series(unit_id, name, years, found)
+
+
+# ---------------------------------------------------------------------------------------------
+# text and tables
+# ---------------------------------------------------------------------------------------------
+
+
+def heading(series: Series):
+    from IPython.display import HTML
+
+    from .notebook import synthetic_notice
+
+    title = f"{series.unit_name}政府信息公开申请办理情况趋势（{series.span}）"
+    notice = next((synthetic_notice(uy) for uy in series.unit_years.values() if uy.synthetic), "")
+    missing = f"（{'、'.join(map(str, series.missing))}年无数据）" if series.missing else ""
+    return HTML(
+        f'<h1 class="part-title">{escape(title)}</h1>'
+        f'<p class="unit-year">数据年度：{escape("、".join(map(str, series.present)))}{escape(missing)}</p>{notice}'
+    )
+
+
+def measures_frame(series: Series) -> pd.DataFrame:
+    """Long form: one row per year and measure, for charts."""
+    rows = []
+    for year, uy in sorted(series.unit_years.items()):
+        for m in TABLE_MEASURES:
+            v = measures.value(uy, m)
+            rows.append({"年度": year, "measure": m, "指标": schema.MEASURES[m].label, "数值": None if v is None else float(v)})
+    return pd.DataFrame(rows)
+
+
+def trend_table(series: Series) -> HtmlTable:
+    """The measures per year: rows are measures, columns are years."""
+    years = series.present
+    head = "".join(f"<th>{y}年</th>" for y in years)
+    rows, data = [], []
+    for m in TABLE_MEASURES:
+        values = [measures.value(series.unit_years[y], m) for y in years]
+        cells = "".join(_cell(None if v is None else measures.fmt(v, m)) for v in values)
+        cls = " class='rate'" if measures.is_rate(m) else ""
+        rows.append(f"<tr{cls}><th class='row-label'>{escape(measures.label(m))}</th>{cells}</tr>")
+        data.append(values)
+    versions = "".join(f"<td class='num'>{series.unit_years[y].format_version}</td>" for y in years)
+    rows.append(f"<tr class='note-row'><th class='row-label'>格式版本</th>{versions}</tr>")
+    data.append([series.unit_years[y].format_version for y in years])
+    index = [measures.label(m) for m in TABLE_MEASURES] + ["格式版本"]
+    frame = pd.DataFrame(data, index=pd.Index(index, name="项目"), columns=[f"{y}年" for y in years], dtype=object)
+    note = measures.definitions(list(TABLE_MEASURES)) + "；比率均按当年件数重新计算，四舍五入保留两位小数"
+    html = (
+        _caption(f"{series.unit_name}主要数据（{series.span}）", note)
+        + f"<table class='nb-table trends'><thead><tr><th>项目</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + f"<div class='table-legend'>{escape(schema.UNKNOWN_NOTE)}</div>"
+    )
+    return HtmlTable(html, frame, "trends")
+
+
+@dataclass(frozen=True)
+class CarryCheck:
+    """X1 for one applicant column between two consecutive years."""
+
+    year: int  # year t: its 二 is compared with 四 of t−1
+    column: str  # column id
+    carried_forward: int | None  # 四 of t−1
+    carried_in: int | None  # 二 of t
+
+    @property
+    def matches(self) -> bool | None:
+        if self.carried_forward is None or self.carried_in is None:
+            return None
+        return self.carried_forward == self.carried_in
+
+    @property
+    def verdict(self) -> str:
+        if self.matches is None:
+            return "无法核对（数字未公布）"
+        if self.matches:
+            return "一致"
+        return f"不一致（相差{abs(self.carried_in - self.carried_forward)}）"  # type: ignore[operator]
+
+
+def carry_over_checks(series: Series) -> list[CarryCheck]:
+    """Rule X1 for every pair of consecutive years with data, column by column."""
+    out = []
+    for year in series.present:
+        prev, uy = series.unit_years.get(year - 1), series.unit_years[year]
+        if prev is None:
+            continue
+        for col in schema.TABLE_B_COLUMN_IDS:
+            out.append(CarryCheck(year, col, prev.b("carried_forward", col), uy.b("carried_in", col)))
+    return out
+
+
+def carry_over_table(series: Series) -> HtmlTable:
+    """X1 as a table: one row per year pair and column; mismatches first in attention."""
+    checks = carry_over_checks(series)
+    rows, records = [], []
+    for c in checks:
+        label = schema.TABLE_B_COLUMN_LABEL[c.column]
+        cls = "" if c.matches is None else ("ok" if c.matches else "mismatch")
+        rows.append(
+            f"<tr><td>{c.year - 1}年 → {c.year}年</td><th class='row-label'>{escape(label)}</th>"
+            f"{_cell(c.carried_forward)}{_cell(c.carried_in)}<td class='verdict {cls}'>{escape(c.verdict)}</td></tr>"
+        )
+        records.append({"年度": f"{c.year - 1}→{c.year}", "申请人": label, f"上年“四、结转下年度继续办理”": c.carried_forward,
+                        "本年“二、上年结转政府信息公开申请数量”": c.carried_in, "核对": c.verdict})  # fmt: skip
+    gaps = [y for y in series.present if y - 1 in series.years and y - 1 not in series.unit_years]
+    if not rows:
+        rows.append("<tr><td colspan='5'>所选年度中没有相邻两年的数据，无法核对。</td></tr>")
+    bad = [c for c in checks if c.matches is False]
+    summary = (
+        f"共核对{sum(c.matches is not None for c in checks)}格，{len(bad)}格不一致"
+        + ("" if not gaps else f"；{'、'.join(str(y - 1) for y in gaps)}年无数据，相邻年度无法核对")
+    )
+    html = (
+        _caption("上年结转核对（规则X1）", "本年“二、上年结转政府信息公开申请数量”应等于上年“四、结转下年度继续办理”，逐格核对。" + summary)
+        + "<table class='nb-table carry-over'><thead><tr><th>年度</th><th>申请人</th><th>上年 四、结转下年度</th>"
+        "<th>本年 二、上年结转</th><th>核对</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    return HtmlTable(html, pd.DataFrame.from_records(records), "carry_over")
+
+
+def summary_sentence(series: Series) -> str:
+    """「2019—2023年，新收申请由X件变为Y件……」 from the first and last year with data."""
+    years = series.present
+    first, last = series.unit_years[years[0]], series.unit_years[years[-1]]
+    if len(years) < 2:
+        return f"所选范围内仅有{years[0]}年的数据。"
+    parts = []
+    for m in ("new_received", "answered", "disclosure_rate", "review_correction_rate"):
+        a, b = measures.value(first, m), measures.value(last, m)
+        if a is None or b is None:
+            continue
+        parts.append(f"{schema.MEASURES[m].label}由{years[0]}年的{measures.fmt(a, m)}变为{years[-1]}年的{measures.fmt(b, m)}")
+    bad = [c for c in carry_over_checks(series) if c.matches is False]
+    x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else f"有{len(bad)}处上年结转与上年结转下年度的数字不一致，详见下文核对表。"
+    return ("，".join(parts) + "。" if parts else "") + x1
+
+
+# ---------------------------------------------------------------------------------------------
+# charts
+# ---------------------------------------------------------------------------------------------
+
+
+def _figure(width: float = 7.5, height: float = 3.4, ncols: int = 1):
+    setup_charts()
+    return plt.subplots(1, ncols, figsize=(width, height), layout="constrained")
+
+
+def _version_line(ax, years: list[int]) -> None:
+    """A dotted line where the format changes (2021 revision)."""
+    if years and years[0] <= 2020 and years[-1] >= 2021:
+        ax.axvline(2020.5, color="#999999", linestyle=":", linewidth=1)
+        ax.text(2020.52, 0.98, "2021年起采用新版表格", transform=ax.get_xaxis_transform(), fontsize=7, color="#666666", va="top")
+
+
+def applications_chart(series: Series):
+    """Left: applications received and answered per year; right: carried in and carried forward."""
+    frame = measures_frame(series)
+    frame = frame[frame["measure"].isin(FLOW_MEASURES)].dropna(subset=["数值"])
+    if frame.empty:
+        return None
+    fig, axes = _figure(7.5, 3.4, ncols=2)
+    years = series.present
+    panels = (
+        (axes[0], ("new_received", "answered"), "新收与答复", "new_received"),
+        (axes[1], ("carried_in", "carried_forward"), "上年结转与结转下年度", "carried_forward"),
+    )
+    for ax, pair, title, labelled in panels:
+        part = frame[frame["measure"].isin(pair)]
+        order = [schema.MEASURES[m].label for m in pair]
+        colours = PALETTE[:2] if pair[0] == "new_received" else [PALETTE[2], PALETTE[3]]
+        sns.lineplot(data=part, x="年度", y="数值", hue="指标", hue_order=order, style="指标", style_order=order,
+                     markers=True, dashes=False, palette=colours, ax=ax)  # fmt: skip
+        for _, row in part[part["measure"] == labelled].iterrows():
+            ax.annotate(f"{row['数值']:.0f}", (row["年度"], row["数值"]), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7)  # fmt: skip
+        ax.set_xticks(years, [f"{y}年" for y in years], fontsize=8)
+        ax.set_ylim(0, (part["数值"].max() or 1) * 1.25)
+        _version_line(ax, years)
+        ax.set_xlabel("")
+        ax.set_ylabel("件")
+        ax.legend(title="", fontsize=7, loc="lower right")
+        ax.set_title(title, fontsize=10)
+    fig.suptitle(f"{series.unit_name}政府信息公开申请数量", fontsize=11)
+    return fig
+
+
+def dispositions_chart(series: Series):
+    """100% bars per year: the disposition categories' shares of （七）总计."""
+    frame = measures_frame(series)
+    frame = frame[frame["measure"].isin(SHARE_MEASURES)]
+    years = [y for y in series.present if frame[(frame["年度"] == y)]["数值"].notna().all()]
+    if not years:
+        return None
+    fig, ax = _figure(7.5, 0.5 * len(years) + 1.6)
+    left = pd.Series(0.0, index=years)
+    for m in SHARE_MEASURES:
+        part = frame[frame["measure"] == m].set_index("年度")["数值"].reindex(years)
+        name = schema.MEASURES[m].label.removesuffix("占比") if m != "disclosure_rate" else "予以公开及部分公开"
+        ax.barh([f"{y}年" for y in years], part.values, left=left.values, color=SHARE_COLOURS[m], edgecolor="white", label=name)
+        for y, v, l in zip(years, part.values, left.values):
+            if v >= 4.5:
+                ax.text(l + v / 2, f"{y}年", f"{v:.1f}%", ha="center", va="center", fontsize=7, color="white")
+        left += part.values
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel("占答复总数（（七）总计）的比例，%", fontsize=8)
+    fig.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False)
+    ax.set_title("申请办理结果构成（逐年）", fontsize=11)
+    skipped = [y for y in series.present if y not in years]
+    if skipped:
+        ax.text(0, -0.02, f"{'、'.join(map(str, skipped))}年无申请或数字未公布，未列出", transform=ax.transAxes, fontsize=7, va="top")
+    return fig
+
+
+def review_chart(series: Series):
+    """Left: 行政复议 and 行政诉讼 cases per year; right: their 纠错率 per year."""
+    frame = measures_frame(series)
+    counts = frame[frame["measure"].isin(("review", "litigation"))].dropna(subset=["数值"])
+    rates = frame[frame["measure"].isin(("review_correction_rate", "litigation_correction_rate"))].dropna(subset=["数值"])
+    if counts.empty:
+        return None
+    fig, (left, right) = _figure(7.5, 3.2, ncols=2)
+    sns.barplot(data=counts, x="年度", y="数值", hue="指标", palette=[PALETTE[0], PALETTE[3]], ax=left)
+    left.set_xticks(left.get_xticks(), [f"{y}年" for y in sorted(counts["年度"].unique())], fontsize=8)
+    for container in left.containers:
+        left.bar_label(container, fmt="%.0f", fontsize=7, padding=1)
+    left.set_ylim(0, counts["数值"].max() * 1.2 or 1)
+    left.set_xlabel("")
+    left.set_ylabel("件")
+    left.set_title("行政复议和行政诉讼案件", fontsize=10)
+    left.legend(title="", fontsize=7)
+    if not rates.empty:
+        sns.lineplot(data=rates, x="年度", y="数值", hue="指标", style="指标", markers=True, dashes=False,
+                     palette=[PALETTE[0], PALETTE[3]], ax=right)  # fmt: skip
+        for _, row in rates.iterrows():  # review's labels above its points, litigation's below
+            above = row["measure"] == "review_correction_rate"
+            right.annotate(f"{row['数值']:.2f}%", (row["年度"], row["数值"]), textcoords="offset points",
+                           xytext=(0, 6 if above else -12), ha="center", fontsize=7)  # fmt: skip
+        right.set_xticks(series.present, [f"{y}年" for y in series.present], fontsize=8)
+        right.set_ylim(0, max(rates["数值"].max() * 1.3, 1))
+        right.legend(title="", fontsize=7)
+    right.set_xlabel("")
+    right.set_ylabel("%")
+    right.set_title("纠错率（结果纠正 ÷ 总计）", fontsize=10)
+    return fig
