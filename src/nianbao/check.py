@@ -2,13 +2,11 @@
 
 The Python API is :func:`findings_for` (one unit-year, as the report runner needs it) and
 :func:`check_data` (many); :func:`format_text` and :func:`to_json` present a :class:`CheckResult`.
-Exit status of the command: 0 when there is no error (warnings allowed, unless ``--strict``),
-1 when a rule found an error or a data file could not be read, 2 for a usage problem.
+The command itself is :mod:`nianbao.commands.check`.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -18,7 +16,7 @@ from pathlib import Path
 
 from . import findings as fnd
 from .datafiles import DataStore, atomic_write_text
-from .errors import DataError, NianbaoError
+from .errors import DataError
 from .findings import Finding
 from .model import UnitYear
 from .rules import RULES, check_unit_year
@@ -40,6 +38,10 @@ class CheckResult:
         return fnd.counts(self.findings)[fnd.WARNING]
 
     def exit_code(self, strict: bool = False) -> int:
+        """0: no error (warnings allowed unless ``strict``); 1: a rule found an error;
+        2: a data file could not be read."""
+        if self.file_errors:
+            return 2
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
@@ -192,44 +194,3 @@ def write_json(payload: dict, target: str) -> None:
         sys.stdout.write(text)
     else:
         atomic_write_text(Path(target), text)
-
-
-# ---------------------------------------------------------------------------------------------
-# the command
-# ---------------------------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--unit", help="unit id or Chinese name (default: every unit)")
-    parser.add_argument("--year", type=int, help="reporting year (default: every year)")
-    parser.add_argument("--data-dir", help="folder holding units/<unit>/<year>.yaml (default: data/ or $NIANBAO_DATA)")
-    parser.add_argument("--json", metavar="PATH", help="also write the findings as JSON to PATH ('-' for standard output, instead of the text)")
-    parser.add_argument("--rules", help=f"comma-separated rule ids to run (default: all of {', '.join(RULES)})")
-    parser.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
-    parser.add_argument("--quiet", action="store_true", help="print one line per unit-year, not every finding")
-
-
-def run(args: argparse.Namespace) -> int:
-    rules = [r.strip().upper() for r in args.rules.split(",") if r.strip()] if args.rules else None
-    if rules:
-        bad = [r for r in rules if r not in RULES]
-        if bad:
-            print(f"nianbao check: unknown rule(s) {', '.join(bad)}; rules are {', '.join(RULES)}", file=sys.stderr)
-            return 2
-    try:
-        result = check_data(args.data_dir, args.unit, args.year, rules)
-    except NianbaoError as exc:
-        print(f"nianbao check: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        write_json(to_json(result), args.json)
-    if args.json != "-":
-        print(format_text(result, quiet=args.quiet))
-    return result.exit_code(args.strict)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the command on its own (until the main CLI registers it)."""
-    parser = argparse.ArgumentParser(prog="nianbao check", description="Check the data against the format's rules.")
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
