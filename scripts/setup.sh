@@ -65,9 +65,10 @@ log "registering the Jupyter kernel 'nianbao'"
 
 log "rebuilding matplotlib's font cache"
 "$VENV/bin/python" - <<'PY'
-import shutil, matplotlib
+import os, shutil, matplotlib
 from matplotlib import font_manager
 shutil.rmtree(matplotlib.get_cachedir(), ignore_errors=True)
+os.makedirs(matplotlib.get_cachedir(), exist_ok=True)
 font_manager._load_fontmanager(try_read_cache=False)
 names = {f.name for f in font_manager.fontManager.ttflist}
 if not any("CJK" in n for n in names):
