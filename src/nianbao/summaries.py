@@ -88,7 +88,7 @@ def correction_rates(uy: UnitYear) -> HtmlTable:
             {"类别": label, "结果纠正": num, "总计": den, "纠错率（%）": None if rate is None else str(rate), "公布纠错率（%）": None if st is None else str(st.value), "核对": verdict}
         )
     html = (
-        _caption("纠错率", f"定义：{schema.CORRECTION_RATE_DEFINITION}（《条例》和表格均未定义纠错率，本报告采用此口径），四舍五入保留两位小数")
+        _caption("纠错率计算与核对", f"定义：{schema.CORRECTION_RATE_DEFINITION}（《条例》和表格均未定义纠错率，本报告采用此口径），四舍五入保留两位小数")
         + "<table class='nb-table rates'><thead><tr><th>类别</th><th>结果纠正</th><th>总计</th><th>纠错率</th>"
         "<th>报告公布的纠错率</th><th>核对</th></tr></thead>"
         + f"<tbody>{''.join(rows)}</tbody></table>"
