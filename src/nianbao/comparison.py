@@ -30,6 +30,7 @@ from .units import Unit, registry_for
 RANK_MEASURES = (
     "new_received", "answered", "disclosure_rate", "share_unavailable", "review", "review_correction_rate", "carried_forward",
 )  # fmt: skip
+_NOWRAP = " style='white-space: nowrap'"  # unit names and levels stay on one line
 LEVEL_COLOURS = {"district": PALETTE[1], "agency": PALETTE[3], "other": PALETTE[4], "city": PALETTE[0]}
 
 
@@ -158,14 +159,17 @@ def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
         + f"<table class='nb-table ranking'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         + _excluded_note(comp)
     )
-    return HtmlTable(html, pd.DataFrame.from_records(records, columns=headers), "ranking")
+    return HtmlTable(html, pd.DataFrame(records, columns=headers, dtype=object), "ranking")
 
 
 def _row(rank: str, name: str, level: str, values: dict, share, cls: str = "") -> str:
-    cells = [_fmt_cell(values["new_received"], "new_received"), _cell(None if share is None else f"{share}%")]
+    cells = [_fmt_cell(values["new_received"], "new_received"), _cell(share)]
     cells += [_fmt_cell(values[m], m) for m in RANK_MEASURES[1:]]
     attr = f" class='{cls}'" if cls else ""
-    return f"<tr{attr}><td class='num'>{escape(rank)}</td><th class='row-label'>{escape(name)}</th><td>{escape(level)}</td>{''.join(cells)}</tr>"
+    return (
+        f"<tr{attr}><td class='num'>{escape(rank)}</td><th class='row-label'{_NOWRAP}>{escape(name)}</th>"
+        f"<td{_NOWRAP}>{escape(level)}</td>{''.join(cells)}</tr>"
+    )
 
 
 def _record(headers: list[str], rank, name: str, level: str, values: dict, share) -> dict:
@@ -174,7 +178,7 @@ def _record(headers: list[str], rank, name: str, level: str, values: dict, share
 
 
 def _fmt_cell(value, measure: str) -> str:
-    return _cell(None if value is None else measures.fmt(value, measure))
+    return _cell(None if value is None else measures.fmt(value, measure, percent_sign=False))
 
 
 def _excluded_note(comp: Comparison) -> str:
@@ -206,10 +210,10 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
         share = metrics.percent(values["new_received"], total_new)
         name = f"合计（{uy.unit_name}）" if is_total else u.unit_name
         level = "" if is_total else schema.UNIT_LEVELS.get(registry.units[u.unit].level if u.unit in registry.units else "other", "")
-        cells = [_fmt_cell(values["new_received"], "new_received"), _cell(None if share is None else f"{share}%")]
+        cells = [_fmt_cell(values["new_received"], "new_received"), _cell(share)]
         cells += [_fmt_cell(values[m], m) for m in cols[1:]]
         cls = " class='total'" if is_total else ""
-        body.append(f"<tr{cls}><th class='row-label'>{escape(name)}</th><td>{escape(level)}</td>{''.join(cells)}</tr>")
+        body.append(f"<tr{cls}><th class='row-label'{_NOWRAP}>{escape(name)}</th><td{_NOWRAP}>{escape(level)}</td>{''.join(cells)}</tr>")
         records.append(dict(zip(headers, [name, level, values["new_received"], share] + [values[m] for m in cols[1:]])))
     note = (
         f"{uy.unit_name}{uy.year}年的表二、表三由以下{len(units)}个单位的数字逐格相加汇总；"
@@ -222,7 +226,7 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
         _caption("各单位申请数量及占比", note)
         + f"<table class='nb-table contributions'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{legend}"
     )
-    return HtmlTable(html, pd.DataFrame.from_records(records, columns=headers), "contributions")
+    return HtmlTable(html, pd.DataFrame(records, columns=headers, dtype=object), "contributions")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,9 +243,10 @@ def ranking_chart(comp: Comparison, measure: str):
         return None
     frame = _sort(frame, measure)
     frame["数值"] = frame[measure].astype(float)
-    fig, ax = plt.subplots(figsize=(7.5, 0.24 * len(frame) + 1.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.2 * len(frame) + 1.3), layout="constrained")
     palette = {schema.UNIT_LEVELS[k]: v for k, v in LEVEL_COLOURS.items()}
-    sns.barplot(data=frame, y="单位", x="数值", hue="级别", palette=palette, dodge=False, ax=ax)
+    order = [schema.UNIT_LEVELS[k] for k in LEVEL_COLOURS if schema.UNIT_LEVELS[k] in set(frame["级别"])]
+    sns.barplot(data=frame, y="单位", x="数值", hue="级别", hue_order=order, palette=palette, dodge=False, ax=ax)
     is_rate = measures.is_rate(measure)
     for container in ax.containers:
         ax.bar_label(container, fmt="%.2f%%" if is_rate else "%.0f", fontsize=7, padding=2,
@@ -265,16 +270,23 @@ def ranking_chart(comp: Comparison, measure: str):
     return fig
 
 
+def title(comp: Comparison) -> str:
+    return f"{comp.year}年各单位政府信息公开申请情况比较"
+
+
 def heading(comp: Comparison):
+    """The notebook's <h1>, what is compared, and the 「示例数据」 notice when needed."""
     from IPython.display import HTML
 
     from .notebook import synthetic_notice
 
-    title = f"{comp.year}年各单位政府信息公开申请情况比较"
+    text = title(comp)
     first = next((uy for uy in comp.unit_years if uy.synthetic), None)
     notice = synthetic_notice(first) if comp.synthetic and first else ""
     sub = f"比较{len(comp.unit_years)}个单位" + (f"，参照：{comp.reference_label}" if comp.reference is not None else "")
-    return HTML(f'<h1 class="part-title">{escape(title)}</h1><p class="unit-year">{escape(sub)}</p>{notice}')
+    if comp.excluded:
+        sub += f"；其中{len(comp.excluded)}个单位答复申请少于{comp.threshold}件，未列入排名和图表"
+    return HTML(f'<h1 class="part-title">{escape(text)}</h1><p class="unit-year">{escape(sub)}</p>{notice}')
 
 
 def summary_sentence(comp: Comparison) -> str:
@@ -291,3 +303,13 @@ def summary_sentence(comp: Comparison) -> str:
     if comp.reference is not None and measures.value(comp.reference, "disclosure_rate") is not None:
         text += f"，{comp.reference_label}为{measures.value(comp.reference, 'disclosure_rate')}%"
     return text + "。"
+
+
+def measure_note(comp: Comparison, measure: str):
+    """The note under a ranking chart: the measure's definition and what the dashed line is."""
+    from .notebook import note
+
+    text = schema.MEASURES[measure].definition
+    if measures.is_rate(measure) and comp.reference is not None and measures.value(comp.reference, measure) is not None:
+        text += f"；虚线为{comp.reference_label}的{schema.MEASURES[measure].label}，由合计件数计算，不是各单位比率的平均"
+    return note(text + "。")

@@ -153,13 +153,13 @@ def compile_parent(
             without.append(unit_id)
         else:
             children.append(uy)
+    if not children:
+        raise CompileError(f"none of the {len(wanted)} units of {parent_unit.id} has data for {year} under {store.root}")
     if without and not allow_missing:
         raise CompileError(
             f"no {year} data under {store.root} for {len(without)} of {len(wanted)} units of {parent_unit.id}: "
             f"{', '.join(without)}; the sum would lack them (use --allow-missing to compile from the others)"
         )
-    if not children:
-        raise CompileError(f"none of the {len(wanted)} units of {parent_unit.id} has data for {year} under {store.root}")
     versions = {c.format_version for c in children}
     if len(versions) > 1:
         by_version = {v: [c.unit for c in children if c.format_version == v] for v in sorted(versions)}

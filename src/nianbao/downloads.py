@@ -22,7 +22,6 @@ import io
 import math
 import os
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -171,46 +170,50 @@ class Downloads:
     csv: list[Path]
 
 
+def render_downloads(nb, stem: str, *, synthetic: bool | None = None, label: str = "") -> dict[str, bytes]:
+    """The download files of an executed notebook, in memory: relative path → bytes
+    (``<stem>.xlsx`` and ``csv/<stem>/KK_name.csv``); empty when it shows no table.
+
+    ``synthetic`` None means: as the notebook showed it. ``label`` (e.g. the report's title)
+    heads the 说明 sheet.
+    """
+    tables = tables_in(nb)
+    if not tables:
+        return {}
+    if synthetic is None:
+        synthetic = is_synthetic(nb)
+    names = _file_names(tables)
+    files = {f"csv/{stem}/{n}.csv": csv_bytes(t, synthetic) for n, t in zip(names, tables)}
+    files[f"{stem}.xlsx"] = xlsx_bytes(tables, names, synthetic, label or stem)
+    return files
+
+
 def write_downloads(
     executed, folder: Path | str, stem: str | None = None, *, synthetic: bool | None = None, label: str = ""
 ) -> Downloads:
-    """Write the tables of an executed notebook as ``folder/<stem>.xlsx`` and
-    ``folder/csv/<stem>/*.csv``; files appear whole or not at all.
-
-    ``synthetic`` None means: as the notebook showed it. ``label`` (e.g. the report's title)
-    goes into the 说明 sheet.
-    """
+    """Write the tables of an executed notebook (a path or a notebook node) as
+    ``folder/<stem>.xlsx`` and ``folder/csv/<stem>/*.csv``, each file atomically."""
     import nbformat
 
     path = Path(executed) if isinstance(executed, (str, Path)) else None
     nb = nbformat.read(str(path), as_version=4) if path else executed
     stem = stem or (path.stem if path else "tables")
-    folder = Path(folder)
-    tables = tables_in(nb)
-    if synthetic is None:
-        synthetic = is_synthetic(nb)
+    return write_files(Path(folder), stem, render_downloads(nb, stem, synthetic=synthetic, label=label))
+
+
+def write_files(folder: Path, stem: str, files: dict[str, bytes]) -> Downloads:
+    """Put rendered downloads in place; CSVs of an earlier run that this one has not are removed."""
     csv_dir = folder / "csv" / stem
-    if not tables:
-        shutil.rmtree(csv_dir, ignore_errors=True)
-        (folder / f"{stem}.xlsx").unlink(missing_ok=True)
-        return Downloads(None, [])
-    names = _file_names(tables)
-    # CSVs: written into a fresh folder that then replaces the old one
-    csv_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=csv_dir.parent))
-    try:
-        for table, name in zip(tables, names):
-            (staging / f"{name}.csv").write_bytes(csv_bytes(table, synthetic))
-        os.chmod(staging, 0o755)
-        if csv_dir.exists():
-            shutil.rmtree(csv_dir)
-        os.replace(staging, csv_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    for path, data in files.items():
+        _write_atomic(folder / path, data)
+    wanted = {folder / p for p in files}
+    for old in csv_dir.glob("*.csv") if csv_dir.exists() else []:
+        if old not in wanted:
+            old.unlink()
     xlsx = folder / f"{stem}.xlsx"
-    _write_atomic(xlsx, xlsx_bytes(tables, names, synthetic, label or stem))
-    return Downloads(xlsx, [csv_dir / f"{n}.csv" for n in names])
+    if xlsx not in wanted:
+        xlsx.unlink(missing_ok=True)
+    return Downloads(xlsx if xlsx in wanted else None, sorted(p for p in wanted if p.suffix == ".csv"))
 
 
 def _file_names(tables: list[Table]) -> list[str]:

@@ -59,11 +59,28 @@ def label(measure: str, with_unit: bool = True) -> str:
 
 
 def definitions(measures: list[str]) -> str:
-    """The definitions of the rates among ``measures``, for the note under a table or chart."""
-    return "；".join(schema.MEASURES[m].definition for m in measures if is_rate(m))
+    """The definitions of the rates among ``measures``, for the note under a table or chart
+    (the category shares, all defined alike, in one sentence)."""
+    shares = [m for m in measures if m in SHARE_GROUPS and m != "disclosure_rate"]
+    out = []
+    for m in measures:
+        if not is_rate(m) or (m in shares and m != shares[0]):
+            continue
+        if m in shares and len(shares) > 1:
+            names = "、".join(schema.MEASURES[s].label.removesuffix("占比") for s in shares)
+            out.append(f"{names}占比 = 该类件数 ÷ （七）总计 × 100%")
+        else:
+            out.append(schema.MEASURES[m].definition)
+    return "；".join(out)
 
 
-def fmt(value_: int | Decimal | None, measure: str) -> str:
+def words(value_: int | Decimal | None, measure: str) -> str:
+    """For sentences: 29130件, 41.53%."""
+    return fmt(value_, measure) + ("" if value_ is None or is_rate(measure) else schema.MEASURES[measure].unit)
+
+
+def fmt(value_: int | Decimal | None, measure: str, percent_sign: bool = True) -> str:
+    """As text: 29130, 41.53% (or 41.53 under a header that says （%））, — when unknown."""
     if value_ is None:
         return schema.UNKNOWN_MARK
-    return f"{value_}%" if is_rate(measure) else str(value_)
+    return f"{value_}%" if is_rate(measure) and percent_sign else str(value_)

@@ -82,16 +82,21 @@ def open_series(unit: str, first_year: int | str, last_year: int | str, data_dir
 # ---------------------------------------------------------------------------------------------
 
 
+def title(series: Series) -> str:
+    return f"{series.unit_name}政府信息公开申请办理情况趋势（{series.span}）"
+
+
 def heading(series: Series):
+    """The notebook's <h1>, the years with data, and the 「示例数据」 notice when needed."""
     from IPython.display import HTML
 
     from .notebook import synthetic_notice
 
-    title = f"{series.unit_name}政府信息公开申请办理情况趋势（{series.span}）"
+    text = title(series)
     notice = next((synthetic_notice(uy) for uy in series.unit_years.values() if uy.synthetic), "")
     missing = f"（{'、'.join(map(str, series.missing))}年无数据）" if series.missing else ""
     return HTML(
-        f'<h1 class="part-title">{escape(title)}</h1>'
+        f'<h1 class="part-title">{escape(text)}</h1>'
         f'<p class="unit-year">数据年度：{escape("、".join(map(str, series.present)))}{escape(missing)}</p>{notice}'
     )
 
@@ -113,7 +118,7 @@ def trend_table(series: Series) -> HtmlTable:
     rows, data = [], []
     for m in TABLE_MEASURES:
         values = [measures.value(series.unit_years[y], m) for y in years]
-        cells = "".join(_cell(None if v is None else measures.fmt(v, m)) for v in values)
+        cells = "".join(_cell(None if v is None else measures.fmt(v, m, percent_sign=False)) for v in values)
         cls = " class='rate'" if measures.is_rate(m) else ""
         rows.append(f"<tr{cls}><th class='row-label'>{escape(measures.label(m))}</th>{cells}</tr>")
         data.append(values)
@@ -168,32 +173,52 @@ def carry_over_checks(series: Series) -> list[CarryCheck]:
 
 
 def carry_over_table(series: Series) -> HtmlTable:
-    """X1 as a table: one row per year pair and column; mismatches first in attention."""
+    """X1 as a table: a row per pair of consecutive years, a column per applicant column. A cell
+    shows the carried figure when 四 (t−1) and 二 (t) agree, both figures when they do not."""
     checks = carry_over_checks(series)
+    pairs = sorted({c.year for c in checks})
+    labels = [schema.TABLE_B_COLUMN_LABEL[c] for c in schema.TABLE_B_COLUMN_IDS]
     rows, records = [], []
-    for c in checks:
-        label = schema.TABLE_B_COLUMN_LABEL[c.column]
-        cls = "" if c.matches is None else ("ok" if c.matches else "mismatch")
-        rows.append(
-            f"<tr><td>{c.year - 1}年 → {c.year}年</td><th class='row-label'>{escape(label)}</th>"
-            f"{_cell(c.carried_forward)}{_cell(c.carried_in)}<td class='verdict {cls}'>{escape(c.verdict)}</td></tr>"
-        )
-        records.append({"年度": f"{c.year - 1}→{c.year}", "申请人": label, f"上年“四、结转下年度继续办理”": c.carried_forward,
-                        "本年“二、上年结转政府信息公开申请数量”": c.carried_in, "核对": c.verdict})  # fmt: skip
+    for year in pairs:
+        cells, record = [], {"年度": f"{year - 1}年→{year}年"}
+        row_checks = [c for c in checks if c.year == year]
+        for c, label in zip(row_checks, labels):
+            if c.matches is None:
+                cells.append(_cell(None))
+                record[label] = None
+            elif c.matches:
+                cells.append(_cell(c.carried_in))
+                record[label] = c.carried_in
+            else:
+                text = f"{c.carried_forward} → {c.carried_in}"
+                cells.append(f"<td class='num mismatch' title='{escape(c.verdict)}'>{escape(text)}</td>")
+                record[label] = text
+        bad = sum(c.matches is False for c in row_checks)
+        open_ = sum(c.matches is None for c in row_checks)
+        verdict = "一致" if not bad and not open_ else (f"{bad}格不一致" if bad else "") + (f"{'，' if bad else ''}{open_}格无法核对" if open_ else "")
+        cls = "ok" if not bad and not open_ else ("mismatch" if bad else "")
+        rows.append(f"<tr><th class='row-label' style='white-space: nowrap'>{year - 1}年→{year}年</th>{''.join(cells)}"
+                    f"<td class='verdict {cls}'>{escape(verdict)}</td></tr>")  # fmt: skip
+        record["核对"] = verdict
+        records.append(record)
     gaps = [y for y in series.present if y - 1 in series.years and y - 1 not in series.unit_years]
     if not rows:
-        rows.append("<tr><td colspan='5'>所选年度中没有相邻两年的数据，无法核对。</td></tr>")
+        rows.append(f"<tr><td colspan='{len(labels) + 2}'>所选年度中没有相邻两年的数据，无法核对。</td></tr>")
     bad = [c for c in checks if c.matches is False]
-    summary = (
-        f"共核对{sum(c.matches is not None for c in checks)}格，{len(bad)}格不一致"
-        + ("" if not gaps else f"；{'、'.join(str(y - 1) for y in gaps)}年无数据，相邻年度无法核对")
+    summary = f"共核对{sum(c.matches is not None for c in checks)}格，{len(bad)}格不一致" + (
+        f"；{'、'.join(str(y - 1) for y in gaps)}年无数据，相邻年度无法核对" if gaps else ""
     )
+    note = (
+        "本年“二、上年结转政府信息公开申请数量”应等于上年“四、结转下年度继续办理”，逐格核对；"
+        "一致时列出结转件数，不一致时列出“上年四 → 本年二”。" + summary + "。"
+    )
+    head = "".join(f"<th>{escape(h)}</th>" for h in labels)
     html = (
-        _caption("上年结转核对（规则X1）", "本年“二、上年结转政府信息公开申请数量”应等于上年“四、结转下年度继续办理”，逐格核对。" + summary)
-        + "<table class='nb-table carry-over'><thead><tr><th>年度</th><th>申请人</th><th>上年 四、结转下年度</th>"
-        "<th>本年 二、上年结转</th><th>核对</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
-    return HtmlTable(html, pd.DataFrame.from_records(records), "carry_over")
+        _caption("上年结转核对（规则X1）", note)
+        + f"<table class='nb-table carry-over'><thead><tr><th>年度</th>{head}<th>核对</th></tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table>"
+    )  # fmt: skip
+    return HtmlTable(html, pd.DataFrame(records, columns=["年度"] + labels + ["核对"], dtype=object), "carry_over")
 
 
 def summary_sentence(series: Series) -> str:
@@ -207,9 +232,9 @@ def summary_sentence(series: Series) -> str:
         a, b = measures.value(first, m), measures.value(last, m)
         if a is None or b is None:
             continue
-        parts.append(f"{schema.MEASURES[m].label}由{years[0]}年的{measures.fmt(a, m)}变为{years[-1]}年的{measures.fmt(b, m)}")
+        parts.append(f"{schema.MEASURES[m].label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}")
     bad = [c for c in carry_over_checks(series) if c.matches is False]
-    x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else f"有{len(bad)}处上年结转与上年结转下年度的数字不一致，详见下文核对表。"
+    x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。"
     return ("，".join(parts) + "。" if parts else "") + x1
 
 
