@@ -160,7 +160,7 @@ def test_failing_section_through_the_cli(good_run, tmp_path):
     # the run names the notebook, the cell and the error, with the cell's source
     failed_line = next(line for line in stdout.splitlines() if line.startswith("03_applications"))
     assert "FAILED" in failed_line and "03_applications.ipynb" in failed_line
-    assert re.search(r"cell 4 \(In \[\d+\]\): ValueError: " + re.escape(FAIL_MESSAGE), stdout)
+    assert re.search(r"cell 4, line 2 \(In \[\d+\]\): ValueError: " + re.escape(FAIL_MESSAGE), stdout)
     assert 'raise ValueError("' in stdout
     assert "03_applications.failed.ipynb" in stdout
     assert "Traceback" not in proc.stderr
@@ -188,8 +188,8 @@ def test_failing_section_through_the_cli(good_run, tmp_path):
 
 @pytest.mark.slow
 def test_failure_result_then_fixed(tmp_path):
-    """Through the API, in-process (one section → no worker pool): the failing cell is located in
-    the committed notebook; fixing the notebook removes the .failed.ipynb."""
+    """Through the API, one section (one worker): the failing cell is located in the committed
+    notebook; fixing the notebook removes the .failed.ipynb."""
     spec = failing_spec(tmp_path)
     out = tmp_path / "out"
     failed = runner.build_report("demo", 2020, out=out, data_dir=DATA, spec=spec, sections=["applications"])
@@ -200,7 +200,8 @@ def test_failure_result_then_fixed(tmp_path):
     assert s.error.cell_index == 3 and s.error.cell_number == 4
     assert s.error.executed_index == 4  # after papermill's injected-parameters cell
     assert s.error.ename == "ValueError" and s.error.evalue == FAIL_MESSAGE
-    assert "raise ValueError" in s.error.source
+    assert s.error.line == 2
+    assert '→ raise ValueError("' in s.error.source and "total = 29130" in s.error.source
     assert s.executed == failed.folder / "03_applications.failed.ipynb" and s.executed.exists()
     assert s.outputs == {}
     assert not (failed.folder / "03_applications.html").exists()
@@ -273,6 +274,21 @@ def test_cli_registry_has_report():
     assert "report" in cli.COMMANDS
     args = parser.parse_args(["report", "--sections", "3,4", "--formats", "pdf"])
     assert args.sections == ["3", "4"] and args.formats == ["pdf"] and args.unit == "shanghai" and args.year == 2020
+
+
+def test_excerpt_around_the_failing_line():
+    source = "\n".join(f"line_{n} = {n}" for n in range(1, 21))
+    excerpt = runner._excerpt(source, 10).splitlines()  # noqa: SLF001
+    assert "→ line_10 = 10" in excerpt
+    assert excerpt[0] == "  ..." and excerpt[-1] == "  ..."
+    assert any("line_4 = 4" in x for x in excerpt) and not any("line_3 = 3" in x for x in excerpt)
+    assert runner._excerpt("a = 1\nb = 2") == "a = 1\nb = 2"  # noqa: SLF001
+
+
+def test_error_line_from_ipython_traceback():
+    tb = ["\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[4]\x1b[39m\x1b[32m, line 2\x1b[39m\n..."]
+    assert runner._error_line(tb, 4) == 2  # noqa: SLF001
+    assert runner._error_line(["no cell here"], 4) is None  # noqa: SLF001
 
 
 def test_write_atomic_leaves_no_partial_file(tmp_path):

@@ -116,8 +116,9 @@ def format_section(result) -> str:
     lines = [f"{head}  {result.notebook.name}"]
     err = result.error
     if err is not None:
+        where = f"cell {err.cell_number}" + (f", line {err.line}" if err.line else "")
         count = f" (In [{err.execution_count}])" if err.execution_count is not None else ""
-        lines.append(f"    cell {err.cell_number}{count}: {err.ename}: {err.evalue}")
+        lines.append(f"    {where}{count}: {err.ename}: {err.evalue}")
         lines.extend(f"    | {line}" for line in err.source.splitlines())
     else:
         lines.append(f"    {result.stage}: {result.message}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 import tempfile
 import time
@@ -31,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .combined import PartFragment
 from .datafiles import DataStore, resolve_data_dir
 from .errors import NianbaoError
 from .model import UnitYear
@@ -55,9 +57,10 @@ class CellError:
     cell_index: int  # 0-based index of the cell in the committed notebook
     executed_index: int  # 0-based index in the executed notebook (after papermill's injected cell)
     execution_count: int | None
-    source: str  # an excerpt of the cell's source
+    source: str  # an excerpt of the cell's source, around the failing line when known
     ename: str
     evalue: str
+    line: int | None = None  # 1-based line in the cell where the error was raised, when known
 
     @property
     def cell_number(self) -> int:
@@ -154,14 +157,15 @@ def build_report(
     ]
     n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
     outcomes: dict[int, tuple[SectionResult, str | None]] = {}
-    for result, fragment in _run_tasks(tasks, n_workers):
-        outcomes[result.part] = (result, fragment)
-        if on_section is not None:
-            on_section(result)
-
-    results = [outcomes[s.part][0] for s in chosen]
-    report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=results)
-    _build_combined(report, spec, chosen, {p: frag for p, (_, frag) in outcomes.items()}, uy, fmts)
+    with _worker_pool(n_workers) as pool:
+        for result, fragment in _run_sections(pool, tasks):
+            outcomes[result.part] = (result, fragment)
+            if on_section is not None:
+                on_section(result)
+        results = [outcomes[s.part][0] for s in chosen]
+        report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=results)
+        fragments = {p: frag for p, (_, frag) in outcomes.items()}
+        _build_combined(report, spec, chosen, fragments, uy, fmts, pool)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -236,29 +240,40 @@ class SectionTask:
     timeout: int | None
 
 
-def _run_tasks(tasks: Sequence[SectionTask], n_workers: int):
-    """Yield ``(SectionResult, fragment)`` per task, as they complete."""
-    if n_workers == 1:
-        for task in tasks:
-            yield run_section(task)
-        return
+def _worker_pool(n_workers: int) -> ProcessPoolExecutor:
+    """The worker processes: each imports the heavy libraries once (:func:`_warm_up`).
+
+    Sections always run in workers, even a single one: a worker imports those libraries in its
+    own way and redirects its stderr while a kernel runs, neither of which should happen to the
+    caller's process. "spawn" starts them clean, without state inherited from the caller (a test
+    runner, a notebook server with threads, ...).
+    """
     import multiprocessing
 
-    # "spawn": workers start clean (no state inherited from the caller, e.g. a test runner),
-    # then import the heavy libraries once each in _warm_up.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_warm_up) as pool:
-        futures = {pool.submit(run_section, task): task for task in tasks}
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker process itself died
-                yield _failure(task, 0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"), None
+    return ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_warm_up)
+
+
+def _run_sections(pool: ProcessPoolExecutor, tasks: Sequence[SectionTask]):
+    """Yield ``(SectionResult, fragment)`` per task, as they complete."""
+    futures = {pool.submit(run_section, task): task for task in tasks}
+    for future in as_completed(futures):
+        task = futures[future]
+        try:
+            yield future.result()
+        except Exception as exc:  # the worker process itself died
+            yield _failure(task, 0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"), None
 
 
 def _warm_up() -> None:
-    """Import the heavy libraries once per worker process, before its first section."""
+    """Import the heavy libraries once per worker process, before its first section.
+
+    jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
+    rfc3987-syntax when it is installed (jupyterlab's dependencies install it), which compiles a
+    grammar at import: 1.6 s per process, for IRI format checks that notebook validation never
+    uses. Workers are our own processes, so they skip it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
 
@@ -405,14 +420,27 @@ def _cell_error(exc: Exception, source_notebook: Path) -> CellError | None:
     if not isinstance(exc, PapermillExecutionError):
         return None
     source = exc.source or ""
+    line = _error_line(exc.traceback or [], exc.exec_count)
     return CellError(
         cell_index=_source_index(source_notebook, source, exc.cell_index),
         executed_index=exc.cell_index,
         execution_count=exc.exec_count,
-        source=_excerpt(source),
+        source=_excerpt(source, line),
         ename=str(exc.ename),
         evalue=str(exc.evalue),
+        line=line,
     )
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _error_line(traceback: Sequence[str], execution_count: int | None) -> int | None:
+    """The line of the failing cell in IPython's traceback ("Cell In[4], line 2"), if any."""
+    text = _ANSI.sub("", "\n".join(traceback))
+    count = re.escape(str(execution_count)) if execution_count is not None else r"\d+"
+    match = re.search(rf"Cell In\[{count}\], line (\d+)", text)
+    return int(match.group(1)) if match else None
 
 
 def _source_index(notebook: Path, source: str, executed_index: int) -> int:
@@ -433,8 +461,17 @@ def _source_index(notebook: Path, source: str, executed_index: int) -> int:
     return min(matches, key=lambda i: (abs(executed_index - 1 - i), i))
 
 
-def _excerpt(source: str) -> str:
+def _excerpt(source: str, line: int | None = None) -> str:
+    """A few lines of a cell's source: around ``line`` (marked with →) when known, else the start."""
     lines = source.rstrip().splitlines()
+    if line is not None and 1 <= line <= len(lines):
+        first = max(1, line - (_EXCERPT_LINES - 2))
+        shown = [f"{'→' if n == line else ' '} {lines[n - 1]}" for n in range(first, min(line + 1, len(lines)) + 1)]
+        if first > 1:
+            shown.insert(0, "  ...")
+        if line + 1 < len(lines):
+            shown.append("  ...")
+        return "\n".join(shown)
     if len(lines) <= _EXCERPT_LINES:
         return "\n".join(lines)
     return "\n".join(lines[: _EXCERPT_LINES - 1] + [f"... ({len(lines) - _EXCERPT_LINES + 1} more lines)"])
@@ -475,6 +512,7 @@ def _build_combined(
     fragments: dict[int, str | None],
     uy: UnitYear,
     formats: tuple[str, ...],
+    pool: ProcessPoolExecutor,
 ) -> None:
     if not spec.combined or not formats:
         report.combined_skipped = "no combined report declared"
@@ -487,16 +525,10 @@ def _build_combined(
     if missing:
         report.combined_skipped = f"not rebuilt: only some parts were run (not {', '.join(map(str, missing))})"
         return
-    from . import combined, pdf
-
+    parts = [PartFragment(s.part, uy.heading(s.part), fragments[s.part] or "") for s in chosen]
     try:
-        parts = [combined.PartFragment(s.part, uy.heading(s.part), fragments[s.part] or "") for s in chosen]
-        page = combined.report_page(parts, uy=uy)
-        payloads: dict[str, bytes] = {}
-        if "html" in formats:
-            payloads["html"] = page.encode("utf-8")
-        if "pdf" in formats:
-            payloads["pdf"] = pdf.render_pdf(page)
+        # in a worker: WeasyPrint is imported there already, and its font caches are warm
+        payloads = pool.submit(render_combined, parts, uy, formats).result()
     except Exception as exc:
         report.combined_error = f"{type(exc).__name__}: {exc}"
         return
@@ -504,6 +536,19 @@ def _build_combined(
         target = report.folder / f"{spec.combined}.{fmt}"
         write_atomic(target, payload)
         report.combined[fmt] = target
+
+
+def render_combined(parts: Sequence[PartFragment], uy: UnitYear, formats: Sequence[str]) -> dict[str, bytes]:
+    """The combined report's files in memory: format → content."""
+    from . import combined, pdf
+
+    page = combined.report_page(parts, uy=uy)
+    payloads: dict[str, bytes] = {}
+    if "html" in formats:
+        payloads["html"] = page.encode("utf-8")
+    if "pdf" in formats:
+        payloads["pdf"] = pdf.render_pdf(page)
+    return payloads
 
 
 # ---------------------------------------------------------------------------------------------
