@@ -21,3 +21,13 @@ def shanghai():
     from nianbao.datafiles import DataStore
 
     return DataStore(ROOT / "data").load("shanghai", 2020)
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Path:
+    """The demo data set (nianbao demo, default seed and years), written once per test session."""
+    from nianbao.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo(folder)
+    return folder

@@ -25,6 +25,7 @@ from .display import HtmlTable, _caption, _cell
 from .errors import NianbaoError
 from .fonts import setup_charts
 from .model import UnitYear
+from .trends import open_store
 from .units import Unit, registry_for
 
 RANK_MEASURES = (
@@ -65,7 +66,7 @@ def open_comparison(
     the ranking and the charts (listed under the table), since rates of a handful of cases say
     little.
     """
-    store = DataStore(data_dir or None)
+    store = open_store(data_dir)
     registry = registry_for(store.root)
     year = int(year)
     names = [u.strip() for u in (units.split(",") if isinstance(units, str) else units) if str(u).strip()]

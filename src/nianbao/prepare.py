@@ -36,7 +36,7 @@ def prepare(
     data_dir: Path | str | None = None,
 ) -> Prepared:
     """Write parameterized copies of the chosen notebooks (default: the six sections, the trends
-    notebook, and the comparison notebook when the unit has units of its own)."""
+    notebook, and the comparison notebook when the unit's own units have data for the year)."""
     import papermill
 
     data = resolve_data_dir(data_dir)
@@ -60,7 +60,9 @@ def prepare(
 def _plan(unit: str, year: int, store: DataStore, sections: list[str] | None) -> list[tuple[Path, dict]]:
     spec = load_report_spec()
     data = str(store.root)
-    has_units = bool(registry_for(store.root).find(unit) and registry_for(store.root).children(unit))
+    registry = registry_for(store.root)
+    children = registry.children(unit) if registry.find(unit) else []
+    has_units = any(store.try_load(c.id, year) is not None for c in children)
     years = [y for y in store.years(unit) if year - TRENDS_YEARS < y <= year]
     extra = {
         "trends": (NOTEBOOKS_DIR / "trends.ipynb", {"unit": unit, "first_year": min(years), "last_year": year, "data_dir": data}),
@@ -71,7 +73,7 @@ def _plan(unit: str, year: int, store: DataStore, sections: list[str] | None) ->
     for key in keys:
         if key in extra:
             if key == "comparison" and not has_units:
-                raise NianbaoError(f"{unit} has no units in the registry to compare; use the comparison notebook with units=...")
+                raise NianbaoError(f"{unit} has no units with {year} data to compare; use the comparison notebook with units=...")
             plan.append(extra[key])
             continue
         try:

@@ -59,10 +59,19 @@ class Series:
         return f"{self.years[0]}—{self.years[-1]}年" if len(self.years) > 1 else f"{self.years[0]}年"
 
 
+def open_store(data_dir: str = "") -> DataStore:
+    """The data folder a notebook parameter names (path, alias or "" for data/); it must exist."""
+    store = DataStore(data_dir or None)
+    if not (store.root / "units").is_dir():
+        hint = " (the demo data: run `nianbao demo` first)" if store.root.name == "demo" else ""
+        raise NianbaoError(f"no data folder at {store.root}{hint}")
+    return store
+
+
 def open_series(unit: str, first_year: int | str, last_year: int | str, data_dir: str = "") -> Series:
     """Load ``unit`` (id or name) for every year from ``first_year`` to ``last_year``."""
 
-    store = DataStore(data_dir or None)
+    store = open_store(data_dir)
     unit_id = store.resolve_unit(str(unit))
     first, last = int(first_year), int(last_year)
     if first > last:
@@ -233,8 +242,14 @@ def summary_sentence(series: Series) -> str:
         if a is None or b is None:
             continue
         parts.append(f"{schema.MEASURES[m].label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}")
-    bad = [c for c in carry_over_checks(series) if c.matches is False]
-    x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。"
+    checks = carry_over_checks(series)
+    bad = [c for c in checks if c.matches is False]
+    if not any(c.matches is not None for c in checks):
+        x1 = "相邻年度的结转数字未公布或缺少相邻年度数据，上年结转无法核对。"
+    else:
+        x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else (
+            f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。"
+        )
     return ("，".join(parts) + "。" if parts else "") + x1
 
 
@@ -318,12 +333,15 @@ def dispositions_chart(series: Series):
 def review_chart(series: Series):
     """Left: 行政复议 and 行政诉讼 cases per year; right: their 纠错率 per year."""
     frame = measures_frame(series)
+    colours = {schema.MEASURES[m].label: c for m, c in zip(
+        ("review", "litigation", "review_correction_rate", "litigation_correction_rate"), [PALETTE[0], PALETTE[3]] * 2
+    )}  # fmt: skip
     counts = frame[frame["measure"].isin(("review", "litigation"))].dropna(subset=["数值"])
     rates = frame[frame["measure"].isin(("review_correction_rate", "litigation_correction_rate"))].dropna(subset=["数值"])
     if counts.empty:
         return None
     fig, (left, right) = _figure(7.5, 3.2, ncols=2)
-    sns.barplot(data=counts, x="年度", y="数值", hue="指标", palette=[PALETTE[0], PALETTE[3]], ax=left)
+    sns.barplot(data=counts, x="年度", y="数值", hue="指标", palette=colours, ax=left)
     left.set_xticks(left.get_xticks(), [f"{y}年" for y in sorted(counts["年度"].unique())], fontsize=8)
     for container in left.containers:
         left.bar_label(container, fmt="%.0f", fontsize=7, padding=1)
@@ -334,7 +352,7 @@ def review_chart(series: Series):
     left.legend(title="", fontsize=7)
     if not rates.empty:
         sns.lineplot(data=rates, x="年度", y="数值", hue="指标", style="指标", markers=True, dashes=False,
-                     palette=[PALETTE[0], PALETTE[3]], ax=right)  # fmt: skip
+                     palette=colours, ax=right)  # fmt: skip
         for _, row in rates.iterrows():  # review's labels above its points, litigation's below
             above = row["measure"] == "review_correction_rate"
             right.annotate(f"{row['数值']:.2f}%", (row["年度"], row["数值"]), textcoords="offset points",
