@@ -7,6 +7,7 @@ notebook and writes, beside the section's HTML and PDF::
 
     OUT/<unit>/<year>/NN_name.xlsx               one sheet per table, plus a 说明 sheet
     OUT/<unit>/<year>/csv/NN_name/KK_table.csv    one CSV per table (UTF-8 with BOM, for Excel)
+    OUT/<unit>/<year>/report.xlsx                 every section's tables (with the combined report)
 
 Headers are the official labels. Unknown cells are blank (never 0). A text cell that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be taken as a formula by a
@@ -214,6 +215,20 @@ def write_files(folder: Path, stem: str, files: dict[str, bytes]) -> Downloads:
     if xlsx not in wanted:
         xlsx.unlink(missing_ok=True)
     return Downloads(xlsx if xlsx in wanted else None, sorted(p for p in wanted if p.suffix == ".csv"))
+
+
+def report_workbook(executed: list[Path], *, synthetic: bool, label: str) -> bytes | None:
+    """One workbook with the tables of every section (``report.xlsx``): sheets named by part and
+    table number, e.g. 「3.1 表二　收到和处理政府信息公开申请情况」."""
+    import nbformat
+
+    tables, names = [], []
+    for path in executed:
+        part = path.stem.split("_", 1)[0].lstrip("0") or "0"
+        found = tables_in(nbformat.read(str(path), as_version=4))
+        tables += found
+        names += [f"{part}.{k}_{t.name}" for k, t in enumerate(found, start=1)]
+    return xlsx_bytes(tables, names, synthetic, label) if tables else None
 
 
 def _file_names(tables: list[Table]) -> list[str]:

@@ -288,7 +288,7 @@ def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
     Returns the result and, when the section succeeded, its HTML fragment (for the combined
     report).
     """
-    from . import export, pdf
+    from . import downloads, export, pdf
 
     started = time.perf_counter()
     section, folder = task.section, task.folder
@@ -320,6 +320,8 @@ def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
                 payloads["html"] = page.encode("utf-8")
             if "pdf" in task.formats:
                 payloads["pdf"] = pdf.render_pdf(page)
+            label = f"{task.uy.title} {task.uy.heading(section.part)}"
+            tables = downloads.render_downloads(nb, section.stem, synthetic=task.uy.synthetic, label=label)
         except Exception as exc:
             return fail("export", f"{type(exc).__name__}: {exc}")
     except BaseException:  # interrupted: keep what ran for inspection, as for a failure
@@ -333,6 +335,9 @@ def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
         target = folder / f"{section.stem}.{fmt}"
         write_atomic(target, payload)
         outputs[fmt] = target
+    written = downloads.write_files(folder, section.stem, tables)  # the tables as XLSX and CSV
+    if written.xlsx is not None:
+        outputs["xlsx"], outputs["csv"] = written.xlsx, folder / "csv" / section.stem
     result = SectionResult(
         part=section.part,
         id=section.id,
@@ -536,6 +541,13 @@ def _build_combined(
         target = report.folder / f"{spec.combined}.{fmt}"
         write_atomic(target, payload)
         report.combined[fmt] = target
+    from .downloads import report_workbook
+
+    executed = [s.executed for s in report.sections if s.executed is not None]
+    workbook = report_workbook(executed, synthetic=uy.synthetic, label=uy.title)
+    if workbook is not None:
+        write_atomic(report.folder / f"{spec.combined}.xlsx", workbook)
+        report.combined["xlsx"] = report.folder / f"{spec.combined}.xlsx"
 
 
 def render_combined(parts: Sequence[PartFragment], uy: UnitYear, formats: Sequence[str]) -> dict[str, bytes]:
