@@ -8,6 +8,7 @@ the notebooks render them (escaped) as HTML, and ``--json`` writes :meth:`Findin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -119,8 +120,11 @@ def _shown(value: Value) -> str:
     if value is None:
         return "(blank)"
     if isinstance(value, str):
-        return f"「{value}」" if value and not value[0].isdigit() else value
+        return value if _NUMERIC.fullmatch(value) else f"「{value}」"
     return str(value)
+
+
+_NUMERIC = re.compile(r"[≥≤+\-]?\d+(?:\.\d+)?%?")
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

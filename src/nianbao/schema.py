@@ -414,3 +414,36 @@ MEASURES: dict[str, Measure] = {
         ),
     )
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Label variants seen in published pages (for reading them; the official labels above are what
+# nianbao writes). Matching first normalises a label (full-width to half-width, no spaces,
+# quotes or numbering, no trailing remark in brackets), then looks it up in the official labels
+# of both versions, then in these variants.
+# ---------------------------------------------------------------------------------------------
+
+#: Character-level variants replaced before matching (common misspellings).
+LABEL_CHARACTER_VARIANTS = {"其它": "其他", "帐": "账", "洩": "泄", "予已": "予以"}
+
+#: Normalised variants of Table B row labels → row id.
+TABLE_B_ROW_VARIANTS = {
+    "本年新收政府信息公开申请": "new_received",
+    "本年新收申请数量": "new_received",
+    "本年度新收政府信息公开申请数量": "new_received",
+    "上年结转政府信息公开申请": "carried_in",
+    "上年度结转政府信息公开申请数量": "carried_in",
+    "结转下年度继续办理的申请": "carried_forward",
+    "结转下一年度继续办理": "carried_forward",
+    "危及三安全一稳定": "withheld_security",
+    "危及国家安全公共安全经济安全和社会稳定": "withheld_security",
+    "本机关不掌握相关信息": "unavailable_not_held",
+    "申请人无正当理由逾期不补正": "other_no_correction",
+    "申请人逾期未按收费通知要求缴纳费用": "other_no_fee",
+    "合计": "total",
+    "总计": "total",
+}
+
+#: Normalised variants of Table A labels → row or column id.
+TABLE_A_ROW_VARIANTS = {"行政规范性文件": "normative_documents", "规范性文件": "normative_documents"}
+TABLE_A_COLUMN_VARIANTS = {"本年收费金额": "fee_amount", "收费金额": "fee_amount", "本年增减": "change"}

@@ -54,13 +54,15 @@ def explain(r: Recomputed, alternatives: list[Base] = ()) -> str:
     exact = metrics.percent_exact(r.numerator, r.denominator)
     if exact is not None and metrics.truncate(exact, decimals) == r.published:
         hints.append("与截尾取值（未四舍五入）一致")
-    elif _float_round(r.numerator, r.denominator, decimals) == r.published:
+    if _float_round(r.numerator, r.denominator, decimals) == r.published:
         hints.append("与二进制浮点数加 round() 的结果一致（未按十进制四舍五入）")
+    tried = {(r.numerator, r.denominator)}
     for alt in alternatives:
         if alt.numerator is None or alt.denominator is None or not alt.denominator:
             continue
-        if (alt.numerator, alt.denominator) == (r.numerator, r.denominator):
+        if (alt.numerator, alt.denominator) in tried:
             continue
+        tried.add((alt.numerator, alt.denominator))
         exact = metrics.percent_exact(alt.numerator, alt.denominator)
         if metrics.round_half_up(exact, decimals) == r.published:
             hints.append(f"与按{alt.label}（{alt.numerator}÷{alt.denominator}）计算的结果一致")

@@ -1,0 +1,29 @@
+"""``nianbao audit --import``: the page's tables (as published) and its narrative figures written
+into the data folder, through the same all-or-nothing path as workbook imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DataError
+from ..importing import import_unit_year
+from .run import AuditResult
+
+
+def import_audit(result: AuditResult, data_dir: Path | str | None = None, *, force: bool = False) -> Path:
+    """Write the audited report's tables and statements; refuse (nothing written) when the page
+    has no tables, its unit or year is unknown, or — unless ``force`` — the audit found errors."""
+    uy = result.uy
+    if not result.tables:
+        raise DataError(f"{result.path}: nothing to import: the page has no statistical tables", path=result.path)
+    if not uy.year:
+        raise DataError(f"{result.path}: the reporting year is unknown; give --year", path=result.path)
+    if not uy.unit or uy.unit.startswith("（"):
+        raise DataError(f"{result.path}: the unit is unknown; give --unit", path=result.path)
+    if result.errors and not force:
+        raise DataError(
+            f"{result.path}: the audit found {result.errors} error(s); nothing was written. Import the report as "
+            "published anyway with --force (unreadable cells stay unknown)",
+            path=result.path,
+        )
+    return import_unit_year(uy, data_dir, force=True, locate=result.locate).path

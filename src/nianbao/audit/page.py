@@ -1,0 +1,237 @@
+"""A saved web page (or plain text) reduced to what the audit needs: its title, the paragraphs
+outside tables, and every table as rows of cells with their spans.
+
+The standard library's tolerant HTML parser is used. Scripts, styles and hidden elements are
+dropped (tampered pages hide advertisements in them); ``&nbsp;`` and other entities are decoded;
+``<br>`` and ``<p>`` inside a cell become line breaks; nested tables are kept apart from the
+table around them; rowspan and colspan are expanded by :func:`grid`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "object", "iframe", "head"}
+_VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed", "param"}
+_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "pre",
+           "ul", "ol", "dd", "dt", "hr", "header", "footer", "table", "center"}  # fmt: skip
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+MAX_SPAN = 200
+
+
+@dataclass
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False  # <th>
+    row: int = 0  # 0-based row of the table
+    index: int = 0  # 0-based position of the cell in its row
+
+
+@dataclass
+class Table:
+    number: int  # 1-based, in document order (outer tables before the tables inside them)
+    rows: list[list[Cell]] = field(default_factory=list)
+    caption: str = ""
+    nested: bool = False
+    before: str = ""  # the last paragraph before the table (often its title)
+
+
+@dataclass
+class Page:
+    title: str
+    blocks: list[str | Table]  # paragraphs and tables, in document order
+    headings: list[str] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b for b in self.blocks if isinstance(b, str)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def _clean(text: str) -> str:
+    lines = [_WS.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[Table] = []
+        self.stack: list[Table] = []
+        self.cell: list[str] | None = None
+        self.cell_attrs: tuple[int, int, bool] = (1, 1, False)
+        self.cells_stack: list[tuple[list[str] | None, tuple[int, int, bool]]] = []
+        self.blocks: list[str | Table] = []
+        self.buffer: list[str] = []
+        self.title: list[str] = []
+        self.headings: list[str] = []
+        self.heading: list[str] | None = None
+        self.in_title = False
+        self.skip: list[str] = []  # tags whose content is dropped (nesting of the same tag counted)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def flush(self) -> None:
+        text = _clean("".join(self.buffer))
+        if text:
+            self.blocks.append(text)
+        self.buffer = []
+
+    def close_cell(self) -> None:
+        if self.cell is not None and self.stack and self.stack[-1].rows:
+            rowspan, colspan, header = self.cell_attrs
+            row = self.stack[-1].rows[-1]
+            row.append(Cell(_clean("".join(self.cell)), rowspan, colspan, header, len(self.stack[-1].rows) - 1, len(row)))
+        self.cell = None
+
+    # -- events --------------------------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = dict(attrs)
+        if self.skip:
+            if tag == self.skip[-1] and tag not in _VOID:
+                self.skip.append(tag)
+            return
+        if tag == "title":
+            self.in_title = True
+            return
+        hidden = tag not in _VOID and ("hidden" in attrs or _HIDDEN.search(attrs.get("style") or ""))
+        if (tag in _SKIPPED and tag != "head") or hidden:
+            self.skip.append(tag)
+            return
+        if tag == "table":
+            self.flush()
+            table = Table(len(self.tables) + 1, nested=bool(self.stack))
+            table.before = next((b for b in reversed(self.blocks) if isinstance(b, str)), "")
+            self.tables.append(table)
+            self.blocks.append(table)
+            self.cells_stack.append((self.cell, self.cell_attrs))
+            self.cell = None
+            self.stack.append(table)
+        elif self.stack and tag == "tr":
+            self.close_cell()
+            self.stack[-1].rows.append([])
+        elif self.stack and tag in ("td", "th"):
+            self.close_cell()
+            if not self.stack[-1].rows:
+                self.stack[-1].rows.append([])
+            self.cell = []
+            self.cell_attrs = (_span(attrs.get("rowspan")), _span(attrs.get("colspan")), tag == "th")
+        elif tag == "caption" and self.stack:
+            self.cell = []
+            self.cell_attrs = (0, 0, True)  # marks a caption
+        elif tag == "br" or tag in _BLOCKS:
+            if self.cell is not None:
+                self.cell.append("\n")
+            elif not self.stack:
+                self.flush()
+            if tag in ("h1", "h2", "h3") and not self.stack:
+                self.heading = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            if tag == self.skip[-1]:
+                self.skip.pop()
+            return
+        if tag == "title":
+            self.in_title = False
+        elif tag == "table" and self.stack:
+            self.close_cell()
+            self.stack.pop()
+            self.cell, self.cell_attrs = self.cells_stack.pop() if self.cells_stack else (None, (1, 1, False))
+        elif self.stack and tag in ("td", "th"):
+            self.close_cell()
+        elif self.stack and tag == "tr":
+            self.close_cell()
+        elif tag == "caption" and self.stack and self.cell is not None and self.cell_attrs == (0, 0, True):
+            self.stack[-1].caption = _clean("".join(self.cell))
+            self.cell = None
+        elif tag in _BLOCKS or tag == "br":
+            if self.cell is not None:
+                self.cell.append("\n")
+            elif not self.stack:
+                self.flush()
+            if tag in ("h1", "h2", "h3") and self.heading is not None:
+                text = _clean("".join(self.heading))
+                if text:
+                    self.headings.append(text)
+                self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.in_title:
+            self.title.append(data)
+            return
+        if self.heading is not None:
+            self.heading.append(data)
+        if self.cell is not None:
+            self.cell.append(data)
+        elif not self.stack:
+            self.buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self.close_cell()
+        self.flush()
+
+
+def _span(value) -> int:
+    m = re.match(r"\s*\"?(\d+)", str(value or ""))
+    n = int(m.group(1)) if m else 1
+    return max(1, min(n, MAX_SPAN))
+
+
+def parse_html(text: str) -> Page:
+    parser = _Parser()
+    parser.feed(text)
+    parser.close()
+    blocks = [b for b in parser.blocks if not isinstance(b, Table) or any(b.rows)]
+    return Page(_clean("".join(parser.title)), blocks, parser.headings)
+
+
+def parse_text(text: str) -> Page:
+    """Plain text: every non-empty line is a paragraph; tables are found in the lines later."""
+    lines = [_clean(line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    return Page(lines[0] if lines else "", list(lines))
+
+
+def grid(table: Table) -> list[list[Cell | None]]:
+    """The table with spans expanded: ``grid[r][c]`` is the cell covering row r, column c (the
+    same :class:`Cell` object in every position it spans), or None where nothing is."""
+    out: list[list[Cell | None]] = []
+    taken: dict[tuple[int, int], Cell] = {}
+    for r, row in enumerate(table.rows):
+        c = 0
+        line: list[Cell | None] = []
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                if r + dr >= len(table.rows):
+                    break
+                for dc in range(cell.colspan):
+                    taken[(r + dr, c + dc)] = cell
+            c += cell.colspan
+        width = 1 + max((k[1] for k in taken if k[0] == r), default=-1)
+        line = [taken.get((r, j)) for j in range(width)]
+        out.append(line)
+    return out
+
+
+def unique_cells(line: list[Cell | None]) -> list[tuple[int, Cell]]:
+    """The cells of a grid row once each, with the first column they occupy."""
+    seen: set[int] = set()
+    out = []
+    for j, cell in enumerate(line):
+        if cell is not None and id(cell) not in seen:
+            seen.add(id(cell))
+            out.append((j, cell))
+    return out
