@@ -531,23 +531,23 @@ def _build_combined(
         report.combined_skipped = f"not rebuilt: only some parts were run (not {', '.join(map(str, missing))})"
         return
     parts = [PartFragment(s.part, uy.heading(s.part), fragments[s.part] or "") for s in chosen]
+    executed = [s.executed for s in report.sections if s.executed is not None]
+    # Both in workers, side by side: WeasyPrint, nbformat and openpyxl are loaded there already,
+    # and WeasyPrint's font caches are warm.
+    pages = pool.submit(render_combined, parts, uy, formats)
+    tables = pool.submit(render_report_workbook, executed, uy)
     try:
-        # in a worker: WeasyPrint is imported there already, and its font caches are warm
-        payloads = pool.submit(render_combined, parts, uy, formats).result()
+        payloads = pages.result()
+        workbook = tables.result()
     except Exception as exc:
         report.combined_error = f"{type(exc).__name__}: {exc}"
         return
+    if workbook is not None:
+        payloads["xlsx"] = workbook
     for fmt, payload in payloads.items():
         target = report.folder / f"{spec.combined}.{fmt}"
         write_atomic(target, payload)
         report.combined[fmt] = target
-    from .downloads import report_workbook
-
-    executed = [s.executed for s in report.sections if s.executed is not None]
-    workbook = report_workbook(executed, synthetic=uy.synthetic, label=uy.title)
-    if workbook is not None:
-        write_atomic(report.folder / f"{spec.combined}.xlsx", workbook)
-        report.combined["xlsx"] = report.folder / f"{spec.combined}.xlsx"
 
 
 def render_combined(parts: Sequence[PartFragment], uy: UnitYear, formats: Sequence[str]) -> dict[str, bytes]:
@@ -561,6 +561,13 @@ def render_combined(parts: Sequence[PartFragment], uy: UnitYear, formats: Sequen
     if "pdf" in formats:
         payloads["pdf"] = pdf.render_pdf(page)
     return payloads
+
+
+def render_report_workbook(executed: Sequence[Path], uy: UnitYear) -> bytes | None:
+    """``report.xlsx``: the tables of every section in one workbook (None when there are none)."""
+    from .downloads import report_workbook
+
+    return report_workbook(list(executed), synthetic=uy.synthetic, label=uy.title)
 
 
 # ---------------------------------------------------------------------------------------------
