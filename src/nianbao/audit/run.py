@@ -51,6 +51,7 @@ class AuditResult:
     narrative: Narrative = field(default_factory=Narrative)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    page_tables: dict[str, list[Table]] = field(default_factory=dict)  # the page's tables behind each read
 
     @property
     def errors(self) -> int:
@@ -116,7 +117,7 @@ def audit_file(
     uy.statements.update(narrative.statements)
     uy.figures.update(narrative.figures)
     result = AuditResult(source.path, "html" if source.is_html else "text", source.encoding, title, uy, version, evidence,
-                         reads, narrative, [], notes)  # fmt: skip
+                         reads, narrative, [], notes, tables)  # fmt: skip
     result.findings = _findings(result, data_dir)
     return result
 

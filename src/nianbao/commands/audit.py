@@ -16,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", metavar="PATH", help="write the audit as JSON to PATH ('-': standard output, instead of the text)")
     parser.add_argument("--import", dest="do_import", action="store_true", help="also write the page's tables and narrative figures into the data folder")
     parser.add_argument("--force", action="store_true", help="with --import: write even when the audit found errors")
+    parser.add_argument("--html", metavar="PATH", help="also run the audit notebook and write it as a self-contained HTML page")
+    parser.add_argument("--pdf", metavar="PATH", help="also run the audit notebook and write it as PDF")
+    parser.add_argument("--kernel", help="Jupyter kernel for --html/--pdf (default: nianbao, else python3)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +37,13 @@ def run(args: argparse.Namespace) -> int:
         write_json(to_json(result), args.json)
     if args.json != "-":
         print(format_text(result))
+    if args.html or args.pdf:
+        from ..audit.export import export_audit
+
+        written = export_audit(args.file, html=args.html, pdf=args.pdf, unit=args.unit, year=args.year,
+                               data_dir=args.data, kernel=args.kernel)  # fmt: skip
+        for path in written.values():
+            print(f"wrote {path}", file=sys.stderr if args.json == "-" else sys.stdout)
     if args.do_import:
         try:
             written = import_audit(result, args.data, force=args.force)
