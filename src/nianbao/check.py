@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import findings as fnd
 from .datafiles import DataStore, atomic_write_text
-from .errors import DataError
+from .errors import DataError, NianbaoError
 from .findings import Finding
 from .model import UnitYear
 from .rules import RULES, check_unit_year
@@ -194,3 +194,32 @@ def write_json(payload: dict, target: str) -> None:
         sys.stdout.write(text)
     else:
         atomic_write_text(Path(target), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# the report's gate
+# ---------------------------------------------------------------------------------------------
+
+
+class DataHasErrors(NianbaoError):
+    """The data of a unit-year breaks a rule: ``nianbao report`` refuses it unless forced."""
+
+    def __init__(self, unit: str, year: int, found: list[Finding], data_dir: Path | str | None = None):
+        errors = fnd.sorted_findings(f for f in found if f.is_error)
+        shown = "\n".join("  " + f.text().replace("\n", "\n  ") for f in errors[:10])
+        more = f"\n  … and {len(errors) - 10} more" if len(errors) > 10 else ""
+        super().__init__(
+            f"the data for {unit} {year} has {len(errors)} error{'s' if len(errors) != 1 else ''}; fix the data "
+            f"(`nianbao check --unit {unit} --year {year}{f' --data {data_dir}' if data_dir else ''}` lists them) or build the report anyway with --force:"
+            f"\n{shown}{more}"
+        )
+        self.findings = found
+
+
+def report_gate(unit: str, year: int, data_dir: Path | str | None = None, *, force: bool = False) -> list[Finding]:
+    """What ``nianbao report`` calls before building: the unit-year's findings. Raises
+    :class:`DataHasErrors` when there is an error, unless ``force``."""
+    found = findings_for(unit, year, data_dir)
+    if fnd.has_errors(found) and not force:
+        raise DataHasErrors(unit, int(year), found, data_dir)
+    return found

@@ -81,10 +81,21 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spec", type=Path, default=None, help="report declaration (default: notebooks/report.toml)")
     parser.add_argument("--kernel", default=None, help="Jupyter kernel (default: the spec's, else python3)")
     parser.add_argument("--timeout", type=_positive_int, default=None, help="seconds one cell may run (default: 600)")
+    parser.add_argument(
+        "--force", "--continue-on-errors", dest="force", action="store_true",
+        help="build even when `nianbao check` finds errors in the data",
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
     from . import runner
+    from .check import report_gate
+
+    checked = report_gate(args.unit, args.year, args.data, force=args.force)  # refuses data with errors
+    if checked:
+        from .findings import summary_line
+
+        print(f"data check: {summary_line(checked)} (`nianbao check --unit {args.unit} --year {args.year}` for details)")
 
     def show(result: runner.SectionResult) -> None:
         print(format_section(result), flush=True)

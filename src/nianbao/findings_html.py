@@ -85,3 +85,12 @@ def findings_notice(findings: Iterable[Finding], *, forced: bool = True) -> Html
         + ("，报告按要求仍予生成，相关数字请以核对结果为准。" if forced and n[fnd.ERROR] else "。")
     )
     return Html(f'{STYLE}<div class="nb-findings-box"><p>{escape(lead)}</p>{findings_table(items).html}</div>')
+
+
+def data_findings_notice(unit: str, year: int, data_dir: str | None = None) -> Html:
+    """For a report section: the notice of the data's findings when there are errors (the report
+    was built with ``--force``), else nothing."""
+    from .check import findings_for
+
+    found = findings_for(unit, int(year), data_dir or None)
+    return findings_notice(found) if fnd.has_errors(found) else Html("")
