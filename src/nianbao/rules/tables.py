@@ -50,7 +50,8 @@ def b2_dispositions_add_up(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
                     )
             known_rows = [v for v in rows if v is not None]
             lower_bounds.append(max(stated or 0, sum(known_rows)))
-            values.append(uy.b_group(group.id, col))
+            # the rows when all are known (a disagreeing stated total is reported above), else the stated total
+            values.append(sum(known_rows) if len(known_rows) == len(rows) else stated)
         total = uy.b("total", col)
         if total is None:
             continue
