@@ -116,11 +116,14 @@ def _disposition_bases(uy: UnitYear, st: Statement, col: str, numerator) -> list
     if st.denominator and st.denominator != f"B.total.{col}":
         out.append(Base("报告所用基数", numerator, uy.resolve(st.denominator)))
     narrated = {s.subject: s.value for s in uy.statements_of("count")}
+    told_total = narrated.get(f"B.total.{col}")
+    if told_total is not None:
+        out.append(Base("正文所列答复数", numerator, int(told_total)))
     if st.numerator in narrated and narrated[st.numerator] != numerator:
         told = int(narrated[st.numerator])
         out.append(Base("正文所列件数", told, uy.b("total", col)))
-        if f"B.total.{col}" in narrated:
-            out.append(Base("正文所列件数与答复数", told, int(narrated[f"B.total.{col}"])))
+        if told_total is not None:
+            out.append(Base("正文所列件数与答复数", told, int(told_total)))
     return out
 
 
