@@ -1,7 +1,8 @@
 """Benchmark: ``nianbao report`` against the naive command-line chain, same machine, same sitting.
 
-(a) ``nianbao report --unit shanghai --year 2020`` (all six sections, HTML and PDF for each, plus
-    the combined report.html and report.pdf), wall time.
+(a) ``nianbao report --unit shanghai --year 2020`` (all six sections: executed notebook, HTML, PDF
+    and the tables as XLSX/CSV for each, plus the combined report.html, report.pdf and
+    report.xlsx), wall time.
 (b) the naive chain for the same six notebooks, one after the other, as a person would type it:
     ``papermill`` CLI, then ``jupyter nbconvert --to html`` CLI, then ``weasyprint in.html out.pdf``
     CLI, per section (and no combined report).
@@ -100,7 +101,7 @@ def main() -> int:
     print()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, kernel {kernel!r}")
     print(f"(a) nianbao report --unit {args.unit} --year {args.year}: {a:6.1f} s  "
-          "(6 sections × HTML+PDF, plus report.html and report.pdf)")
+          "(6 sections × HTML+PDF+tables, plus the combined report)")
     print(f"(b) naive chain, 6 × papermill + nbconvert + weasyprint CLI: {b:6.1f} s  "
           f"(papermill {steps['papermill']:.1f} s, nbconvert {steps['nbconvert']:.1f} s, "
           f"weasyprint {steps['weasyprint']:.1f} s; no combined report)")
