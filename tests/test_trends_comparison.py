@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402
 
-from nianbao import comparison, measures, metrics, trends  # noqa: E402
+from nianbao import comparison, measures, metrics, trend_charts, trends  # noqa: E402
 from nianbao.datafiles import DataStore, dump_unit_year, load_unit_year  # noqa: E402
 from nianbao.errors import NianbaoError  # noqa: E402
 from nianbao.rules import check_unit_year  # noqa: E402
@@ -85,7 +85,7 @@ def test_trend_table_rates_are_recomputed_per_year(demo_data):
     assert trends.open_series("shanghai", 2019, 2020, "").present == [2019, 2020]  # the real data too
 
 
-@pytest.mark.parametrize("make", [trends.applications_chart, trends.dispositions_chart, trends.review_chart])
+@pytest.mark.parametrize("make", [trend_charts.applications_chart, trend_charts.dispositions_chart, trend_charts.review_chart])
 def test_trend_charts_are_drawn_in_a_cjk_font(demo_data, make, tmp_path):
     fig = make(trends.open_series("上海市", 2019, 2023, str(demo_data)))
     files = _font_files(fig)
