@@ -53,6 +53,7 @@ def applications_chart(series: Series):
             ax.annotate(f"{row['数值']:.0f}", (row["年度"], row["数值"]), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7)  # fmt: skip
         ax.set_xticks(years, [f"{y}年" for y in years], fontsize=8)
+        ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
         ax.set_ylim(0, (part["数值"].max() or 1) * 1.25)
         _version_line(ax, years)
         ax.set_xlabel("")
@@ -82,12 +83,11 @@ def dispositions_chart(series: Series):
         left += part.values
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
-    ax.set_xlabel("占答复总数（（七）总计）的比例，%", fontsize=8)
+    skipped = [y for y in series.present if y not in years]
+    note = f"（{'、'.join(map(str, skipped))}年无申请或数字未公布，未列出）" if skipped else ""
+    ax.set_xlabel("占答复总数（（七）总计）的比例，%" + note, fontsize=8)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False)
     ax.set_title("申请办理结果构成（逐年）", fontsize=11)
-    skipped = [y for y in series.present if y not in years]
-    if skipped:
-        ax.text(0, -0.02, f"{'、'.join(map(str, skipped))}年无申请或数字未公布，未列出", transform=ax.transAxes, fontsize=7, va="top")
     return fig
 
 
@@ -119,6 +119,7 @@ def review_chart(series: Series):
             right.annotate(f"{row['数值']:.2f}%", (row["年度"], row["数值"]), textcoords="offset points",
                            xytext=(0, 6 if above else -12), ha="center", fontsize=7)  # fmt: skip
         right.set_xticks(series.present, [f"{y}年" for y in series.present], fontsize=8)
+        right.set_xlim(series.present[0] - 0.4, series.present[-1] + 0.4)
         right.set_ylim(0, max(rates["数值"].max() * 1.3, 1))
         right.legend(title="", fontsize=7)
     right.set_xlabel("")
