@@ -440,8 +440,6 @@ TABLE_B_ROW_VARIANTS = {
     "本机关不掌握相关信息": "unavailable_not_held",
     "申请人无正当理由逾期不补正": "other_no_correction",
     "申请人逾期未按收费通知要求缴纳费用": "other_no_fee",
-    "合计": "total",
-    "总计": "total",
 }
 
 #: Normalised variants of Table A labels → row or column id.

@@ -64,19 +64,19 @@ def match_b_row(labels: list[str], version: str) -> tuple[str, str | None]:
     ``("group", id)`` for a category header or subtotal, ``("results", None)``, or ``("none", None)``."""
     rows, groups = b_row_keys(version), b_group_keys()
     keys = [k for k in (key(t) for t in labels) if k]
-    for k in reversed(keys):  # the rightmost label is the most specific
-        if k in rows:
-            return "row", rows[k]
-        if k in groups:
-            if groups[k] == "other" and version == "2019":
-                return "row", "other"
-            return "group", groups[k]
-        if k == RESULTS_KEY:
-            return "results", None
-        found = _contained(k, rows)
-        if found:
-            return "row", found
-    return "none", None
+    if not keys:
+        return "none", None
+    k = keys[-1]  # the rightmost label is the most specific; those left of it are its categories
+    if k in rows:
+        return "row", rows[k]
+    if k in groups:
+        if groups[k] == "other" and version == "2019":
+            return "row", "other"
+        return "group", groups[k]
+    if k == RESULTS_KEY:
+        return "results", None
+    found = _contained(k, rows)
+    return ("row", found) if found else ("none", None)
 
 
 def _contained(k: str, table: dict[str, str]) -> str | None:

@@ -39,6 +39,7 @@ class Table:
     caption: str = ""
     nested: bool = False
     before: str = ""  # the last paragraph before the table (often its title)
+    notes: list[str] = field(default_factory=list)  # located problems of its markup
 
 
 @dataclass
@@ -122,7 +123,16 @@ class _Parser(HTMLParser):
             if not self.stack[-1].rows:
                 self.stack[-1].rows.append([])
             self.cell = []
-            self.cell_attrs = (_span(attrs.get("rowspan")), _span(attrs.get("colspan")), tag == "th")
+            table = self.stack[-1]
+            spans = []
+            for name in ("rowspan", "colspan"):
+                raw = _raw_span(attrs.get(name))
+                if raw > MAX_SPAN:
+                    table.notes.append(
+                        f"第{table.number}个表格第{len(table.rows)}行第{len(table.rows[-1]) + 1}个单元格：{name}={raw} 不合理，按{MAX_SPAN}处理"
+                    )
+                spans.append(max(1, min(raw, MAX_SPAN)))
+            self.cell_attrs = (spans[0], spans[1], tag == "th")
         elif tag == "caption" and self.stack:
             self.cell = []
             self.cell_attrs = (0, 0, True)  # marks a caption
@@ -182,10 +192,10 @@ class _Parser(HTMLParser):
         self.flush()
 
 
-def _span(value) -> int:
+def _raw_span(value) -> int:
+    """A rowspan/colspan as written (「2」, 「"2"」, 「2px」); 1 when missing or not a number."""
     m = re.match(r"\s*\"?(\d+)", str(value or ""))
-    n = int(m.group(1)) if m else 1
-    return max(1, min(n, MAX_SPAN))
+    return int(m.group(1)) if m else 1
 
 
 def parse_html(text: str) -> Page:

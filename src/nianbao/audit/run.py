@@ -108,6 +108,7 @@ def audit_file(
         reads["B"] = read_table_b(tables["B"][0], version)
     if tables.get("C"):
         reads["C"] = read_table_c(tables["C"][0])
+    notes.extend(note for found in tables.values() for table in found for note in table.notes)
     for read in reads.values():
         target = {"A": uy.table_a, "B": uy.table_b, "C": uy.table_c}[read.table]
         target.update(read.values)

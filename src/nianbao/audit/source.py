@@ -72,6 +72,8 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         pass
     if not any(_is_utf8(line) for line in data.split(b"\n") if not line.isascii()):
         name = declared if declared not in (None, "utf-8") else "gb18030"
+        if declared and declared != name:
+            note.append(f"the page declares charset {declared} but is encoded in {name}")
         try:
             return data.decode(name), name, note
         except (UnicodeDecodeError, LookupError):

@@ -97,7 +97,7 @@ def read_table_b(table: Table, version_hint: str | None = None) -> TableRead:
     version = detected or version_hint or "2021"
     first = next(
         (r for r, line in enumerate(g)
-         if not _is_b_header(line) and labels.match_b_row([c.text for _, c in unique_cells(line)], version)[0] == "row"),
+         if not _is_b_header(line) and labels.match_b_row(_words(line), version)[0] == "row"),
         None,
     )  # fmt: skip
     if first is None:
@@ -113,9 +113,11 @@ def read_table_b(table: Table, version_hint: str | None = None) -> TableRead:
         row_cells = [line[j] if j < len(line) else None for j in value_cols.values()]
         if kind == "none" or kind == "results":
             if kind == "none" and _has_number(row_cells):
-                shown = " ".join(label_texts) or "（无行名）"
+                label_cells = [(j, c) for j, c in cells if j not in value_cols.values() and c.text.strip()]
+                j, cell = label_cells[-1] if label_cells else cells[0]
+                shown = cell.text if label_cells else "（无行名）"
                 out.problems.append(Problem("B", "F1", "不是格式中的行，其中的数字未读取", found=shown, expected="格式中的行",
-                                            ref=_ref(table, cells[0][1], cells[0][0]), severity=WARNING, row_label=shown))
+                                            ref=_ref(table, cell, j), severity=WARNING, row_label=shown))
             continue
         if kind == "group":
             for col_id, j in value_cols.items():
@@ -150,6 +152,11 @@ def read_table_b(table: Table, version_hint: str | None = None) -> TableRead:
             if row.id not in seen:
                 out.problems.append(Problem("B", "F1", "表中没有这一行", row.id, "total", expected="格式中的这一行"))
     return out
+
+
+def _words(line: list[Cell | None]) -> list[str]:
+    """The texts of a row that are not numbers (its labels)."""
+    return [c.text for _, c in unique_cells(line) if c.text.strip() and not numbers.read_number(c.text, "change").ok]
 
 
 def _is_b_header(line: list[Cell | None]) -> bool:
