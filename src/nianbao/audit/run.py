@@ -10,11 +10,10 @@ from pathlib import Path
 from .. import schema
 from ..datafiles import DataStore
 from ..errors import DataError
-from ..findings import ERROR, WARNING, Finding, Location
+from ..findings import WARNING, Finding, Location
 from ..model import UnitYear
 from ..rules import RULES, check_unit_year
 from ..rules.base import cell_labels
-from ..rules.narrative import narrative_rule
 from . import labels
 from .narrative import Narrative, extract
 from .page import Page, Table, parse_html, parse_text
@@ -195,7 +194,7 @@ def _version(tables: dict[str, list[Table]], year: int | None) -> tuple[str, str
             why.append(f"表一's column headers are the {from_a} version's")
         evidence = " and ".join(why)
         if from_a and from_b and from_a != from_b:
-            evidence += f" (they disagree; 表二 decides)"
+            evidence += " (they disagree; 表二 decides)"
         if by_year and by_year != found:
             evidence += f"; a {year} report would normally use the {by_year} version"
         return found, evidence
