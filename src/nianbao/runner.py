@@ -13,13 +13,13 @@ memory; only when all of its outputs are ready are they moved into place, each w
 half-written file, and a failed run never replaces the outputs of an earlier good run.
 
 Sections run in worker processes (two by default). Each worker imports papermill, nbconvert and
-WeasyPrint once, then runs as many sections as it is given. A section that fails does not stop
-the others; its result names the notebook, the cell and the error.
+WeasyPrint once and keeps a kernel started ahead, warm and reused between its sections while
+they succeed (:mod:`nianbao.kernels`), then runs as many sections as it is given. A section that
+fails does not stop the others; its result names the notebook, the cell and the error.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
@@ -81,6 +81,7 @@ class SectionResult:
     stage: str | None = None  # where a failure happened: "execute" or "export"
     error: CellError | None = None  # the failing cell, for a cell that raised
     message: str | None = None  # a one-line description of any failure
+    retryable: bool = False  # the kernel died: running the section again may succeed
 
     @property
     def ok(self) -> bool:
@@ -157,7 +158,7 @@ def build_report(
     ]
     n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
     outcomes: dict[int, tuple[SectionResult, str | None]] = {}
-    with _worker_pool(n_workers) as pool:
+    with _worker_pool(n_workers, kernel_name) as pool:
         for result, fragment in _run_sections(pool, tasks):
             outcomes[result.part] = (result, fragment)
             if on_section is not None:
@@ -240,18 +241,19 @@ class SectionTask:
     timeout: int | None
 
 
-def _worker_pool(n_workers: int) -> ProcessPoolExecutor:
-    """The worker processes: each imports the heavy libraries once (:func:`_warm_up`).
+def _worker_pool(n_workers: int, kernel: str | None = None) -> ProcessPoolExecutor:
+    """The worker processes: each imports the heavy libraries once and keeps a warm kernel
+    (:func:`warm_up`).
 
     Sections always run in workers, even a single one: a worker imports those libraries in its
-    own way and redirects its stderr while a kernel runs, neither of which should happen to the
-    caller's process. "spawn" starts them clean, without state inherited from the caller (a test
-    runner, a notebook server with threads, ...).
+    own way and starts kernels of its own, neither of which should happen to the caller's
+    process. "spawn" starts them clean, without state inherited from the caller (a test runner,
+    a notebook server with threads, ...).
     """
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_warm_up)
+    return ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=warm_up, initargs=(kernel,))
 
 
 def _run_sections(pool: ProcessPoolExecutor, tasks: Sequence[SectionTask]):
@@ -265,53 +267,126 @@ def _run_sections(pool: ProcessPoolExecutor, tasks: Sequence[SectionTask]):
             yield _failure(task, 0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"), None
 
 
-def _warm_up() -> None:
-    """Import the heavy libraries once per worker process, before its first section.
+#: The warm kernels of this worker process, one per thread that runs sections (a Dask worker may
+#: run tasks in several threads); see :func:`warm_up` and :func:`kernel_slot`.
+_SLOTS: dict = {}
+
+
+def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
+    """Prepare a worker process: import the heavy libraries once and start a kernel ahead.
 
     jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
     rfc3987-syntax when it is installed (jupyterlab's dependencies install it), which compiles a
     grammar at import: 1.6 s per process, for IRI format checks that notebook validation never
     uses. Workers are our own processes, so they skip it.
+
+    With ``kernel`` (a kernel name), the worker launches that kernel first, so that the kernel
+    imports pandas and matplotlib while this process imports papermill and WeasyPrint.
     """
+    import logging
+    import multiprocessing.util
+    import threading
+
+    from .kernels import KernelSlot
+
+    if kernel is not None and threading.get_ident() not in _SLOTS:
+        if not _SLOTS:
+            multiprocessing.util.Finalize(None, close_kernels, exitpriority=10)  # workers skip atexit
+        _SLOTS[threading.get_ident()] = KernelSlot(kernel, reuse=reuse)
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
 
-    from . import export
+    from . import engine, export
 
+    engine.register()
     export._exporter()  # noqa: SLF001 - builds nbconvert's exporter and its template environment
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported by us
+
+
+def close_kernels() -> None:
+    """Stop this process's warm kernels (at a worker's exit)."""
+    while _SLOTS:
+        _, slot = _SLOTS.popitem()
+        slot.close()
+
+
+def kernel_slot(kernel: str):
+    """This thread's kernel slot, created (its kernel started ahead) on first use."""
+    import threading
+
+    from .kernels import KernelSlot
+
+    ident = threading.get_ident()
+    if ident not in _SLOTS:
+        warm_up(kernel)
+    slot = _SLOTS[ident]
+    if slot.kernel_name != kernel:  # a task asking for another kernel than the worker's
+        slot.close()
+        slot = _SLOTS[ident] = KernelSlot(kernel)
+    return slot
+
+
+@dataclass
+class SectionOutcome:
+    """What a section produced, still in memory (and the executed notebook in a temporary file)."""
+
+    result: SectionResult
+    fragment: str | None = None
+    running: Path | None = None  # the executed notebook, not yet in place
+    payloads: dict[str, bytes] = field(default_factory=dict)  # format -> page or PDF
+    tables: object | None = None  # downloads.render_downloads(...)
+
+    def discard(self) -> None:
+        if self.running is not None:
+            self.running.unlink(missing_ok=True)
 
 
 def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
-    """Execute one section notebook and export it; never raises for a failing notebook.
+    """Execute one section notebook and export it, writing its files; never raises for a failing
+    notebook. Returns the result and, when the section succeeded, its HTML fragment (for the
+    combined report)."""
+    outcome = produce_section(task)
+    return commit_section(outcome), outcome.fragment
 
-    Returns the result and, when the section succeeded, its HTML fragment (for the combined
-    report).
+
+def produce_section(task: SectionTask, timeout: float | None = None) -> SectionOutcome:
+    """Execute and export one section in this worker, keeping the results in memory.
+
+    A failure is a result: its executed notebook is kept as ``NN_name.failed.ipynb``.
+    ``timeout`` (seconds), when given, bounds each cell instead of ``task.timeout``.
     """
     from . import downloads, export, pdf
 
     started = time.perf_counter()
     section, folder = task.section, task.folder
-    good_nb = folder / f"{section.stem}.ipynb"
     failed_nb = folder / f"{section.stem}.failed.ipynb"
     running_nb = _temp_path(folder, section.stem, ".ipynb")
+    slot = kernel_slot(task.kernel)
 
-    def fail(stage: str, message: str, error: CellError | None = None) -> tuple[SectionResult, None]:
+    def fail(stage: str, message: str, error: CellError | None = None, retryable: bool = False) -> SectionOutcome:
+        slot.release(ok=False)
         executed = None
         if running_nb.exists():
             os.replace(running_nb, failed_nb)
             executed = failed_nb
-        return _failure(task, time.perf_counter() - started, stage, message, error, executed), None
+        result = _failure(task, time.perf_counter() - started, stage, message, error, executed)
+        result.retryable = retryable
+        return SectionOutcome(result)
 
     try:
-        with _kernel_stderr() as kernel_log:
-            try:
-                nb = _execute(task, running_nb)
-            except Exception as exc:
-                error = _cell_error(exc, section.notebook)
-                if error is not None:
-                    return fail("execute", f"{error.ename}: {error.evalue}", error)
-                return fail("execute", f"{type(exc).__name__}: {exc}" + _tail(kernel_log))
+        kernel = slot.acquire()
+        try:
+            nb = _execute(task, running_nb, kernel, timeout)
+        except Exception as exc:
+            error = _cell_error(exc, section.notebook)
+            if error is not None:
+                return fail("execute", f"{error.ename}: {error.evalue}", error)
+            dead = type(exc).__name__ == "DeadKernelError" or not kernel.alive()
+            if dead:
+                return fail("execute", f"the kernel died: {type(exc).__name__}: {exc}{kernel.tail()}", retryable=True)
+            return fail("execute", f"{type(exc).__name__}: {exc}{kernel.tail()}")
+        slot.release(ok=True)
         try:
             fragment = export.notebook_fragment(nb)
             page = export.section_page(fragment, uy=task.uy, part=section.part)
@@ -324,20 +399,9 @@ def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
             tables = downloads.render_downloads(nb, section.stem, synthetic=task.uy.synthetic, label=label)
         except Exception as exc:
             return fail("export", f"{type(exc).__name__}: {exc}")
-    except BaseException:  # interrupted: keep what ran for inspection, as for a failure
-        if running_nb.exists():
-            os.replace(running_nb, failed_nb)
+    except BaseException:  # interrupted: nothing half-made stays behind
+        running_nb.unlink(missing_ok=True)
         raise
-    os.replace(running_nb, good_nb)
-    failed_nb.unlink(missing_ok=True)
-    outputs = {}
-    for fmt, payload in payloads.items():
-        target = folder / f"{section.stem}.{fmt}"
-        write_atomic(target, payload)
-        outputs[fmt] = target
-    written = downloads.write_files(folder, section.stem, tables)  # the tables as XLSX and CSV
-    if written.xlsx is not None:
-        outputs["xlsx"], outputs["csv"] = written.xlsx, folder / "csv" / section.stem
     result = SectionResult(
         part=section.part,
         id=section.id,
@@ -345,43 +409,38 @@ def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
         notebook=section.notebook,
         status="ok",
         seconds=time.perf_counter() - started,
-        executed=good_nb,
-        outputs=outputs,
     )
-    return result, fragment
+    return SectionOutcome(result, fragment, running_nb, payloads, tables)
 
 
-@contextlib.contextmanager
-def _kernel_stderr():
-    """Send this process's stderr (which the kernel inherits) to a temporary file meanwhile.
+def commit_section(outcome: SectionOutcome) -> SectionResult:
+    """Move a section's outputs into place (each file atomically); a failure is returned as it is."""
+    from . import downloads
 
-    The kernel logs to its stderr (start-up notices, "KeyboardInterrupt caught in kernel" when
-    papermill shuts it down, ...): noise in a report run, but worth showing when a kernel dies.
-    The notebook's own stderr output is not affected: it reaches the notebook, not this stream.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as log:
-        os.dup2(log.fileno(), 2)
-        try:
-            yield log
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
-def _tail(log, lines: int = 12) -> str:
-    """The last lines logged to stderr while the kernel ran, for a failure message ('' if none)."""
-    log.seek(0)
-    text = log.read().decode("utf-8", "replace").strip()
-    if not text:
-        return ""
-    return "\n" + "\n".join("    " + line for line in text.splitlines()[-lines:])
+    result = outcome.result
+    if not result.ok or outcome.running is None:
+        return result
+    folder = outcome.running.parent
+    good_nb = folder / f"{result.stem}.ipynb"
+    os.replace(outcome.running, good_nb)
+    (folder / f"{result.stem}.failed.ipynb").unlink(missing_ok=True)
+    outputs = {}
+    for fmt, payload in outcome.payloads.items():
+        target = folder / f"{result.stem}.{fmt}"
+        write_atomic(target, payload)
+        outputs[fmt] = target
+    written = downloads.write_files(folder, result.stem, outcome.tables)  # the tables as XLSX and CSV
+    if written.xlsx is not None:
+        outputs["xlsx"], outputs["csv"] = written.xlsx, folder / "csv" / result.stem
+    result.executed = good_nb
+    result.outputs = outputs
+    return result
 
 
-def _execute(task: SectionTask, output: Path):
+def _execute(task: SectionTask, output: Path, kernel, timeout: float | None = None):
     import papermill
+
+    from . import engine
 
     if not task.section.notebook.exists():
         raise NianbaoError(f"notebook {task.section.notebook} does not exist")
@@ -389,33 +448,23 @@ def _execute(task: SectionTask, output: Path):
         str(task.section.notebook),
         str(output),
         parameters={"unit": str(task.uy.unit), "year": int(task.uy.year), "data_dir": str(task.data_dir)},
+        engine_name=engine.register(),
         kernel_name=task.kernel,
         language="python",  # nianbao's notebooks are Python; papermill needs it to write parameters
         progress_bar=False,
         log_output=False,
-        request_save_on_cell_execute=True,  # so a kernel that dies leaves the cells run so far
-        execution_timeout=task.timeout,
-        config=_kernel_config(),
+        request_save_on_cell_execute=False,  # the engine keeps what ran when a kernel dies
+        execution_timeout=timeout if timeout is not None else task.timeout,
+        km=kernel.manager(),
+        partial_path=output,
     )
 
 
 def _kernel_config():
-    """Talk to the kernel over Unix sockets where possible: no TCP ports, nothing for others to read.
+    """See :func:`nianbao.kernels.kernel_config` (kept here for callers of the runner)."""
+    from .kernels import kernel_config
 
-    (Over TCP, ipykernel also warns on stderr about the unencrypted channel for every kernel.)
-    Each kernel gets its own socket name in the Jupyter runtime folder (private to the user):
-    jupyter_client's default, ``kernel-ipc`` in the working directory, would put sockets into
-    whatever folder we run in and would be shared by kernels running at the same time. Unix socket
-    paths are limited to 107 bytes, so a very long runtime folder keeps TCP.
-    """
-    from jupyter_core.paths import jupyter_runtime_dir
-    from traitlets.config import Config
-
-    runtime = jupyter_runtime_dir()
-    if os.name != "posix" or len(runtime) > 80:
-        return Config()
-    os.makedirs(runtime, mode=0o700, exist_ok=True)
-    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}})
+    return kernel_config()
 
 
 def _cell_error(exc: Exception, source_notebook: Path) -> CellError | None:

@@ -1,0 +1,223 @@
+"""Kernels started ahead and reused safely: the per-notebook fixed cost taken out of a worker.
+
+A fresh kernel costs about 2 s of CPU before the notebook's first line runs: the kernel process
+starts (≈0.7 s), then the notebook imports pandas, matplotlib and seaborn (≈1.1 s). A worker
+therefore keeps one :class:`WarmKernel` at hand:
+
+* it is *started ahead*: launched, and told to import the heavy libraries, as soon as the
+  previous one is retired, so that its start-up overlaps the worker's own work (exporting
+  HTML and PDF of the notebook just run);
+* it is *reused safely*: between two notebooks of the same job, :mod:`nianbao.kernel_state`
+  restores what a notebook may change (the user namespace, matplotlib's and pandas' settings,
+  warnings, the working folder, ``sys.path``, the execution counter), so each notebook starts as
+  in a new kernel, only with the libraries already imported;
+* it is *retired* after a failure (a cell that raised, a timeout, a dead kernel: its state is
+  unknown) and at the end of every job, so one unit-year never sees another's kernel.
+
+The kernel talks over Unix sockets with a unique name (see :func:`kernel_config`), and writes
+its stderr to a log of its own, whose tail goes into failure messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import uuid
+
+from .errors import NianbaoError
+
+#: Imported in a new kernel before it is handed out: what the report notebooks import anyway.
+WARM_IMPORTS = (
+    "pandas",
+    "matplotlib.pyplot",
+    "seaborn",
+    "nianbao.notebook",
+    "nianbao.charts",
+    "nianbao.prose",
+    "nianbao.summaries",
+    "nianbao.display",
+    "nianbao.comparison",
+)
+
+START_TIMEOUT = 120  # seconds a kernel may take to start and import WARM_IMPORTS
+
+
+class KernelStartError(NianbaoError):
+    """A kernel did not start, or failed while importing the libraries it is warmed with."""
+
+
+def kernel_config():
+    """Talk to the kernel over Unix sockets where possible: no TCP ports, nothing for others to read.
+
+    (Over TCP, ipykernel also warns on stderr about the unencrypted channel for every kernel.)
+    Each kernel gets its own socket name in the Jupyter runtime folder (private to the user):
+    jupyter_client's default, ``kernel-ipc`` in the working directory, would put sockets into
+    whatever folder we run in and would be shared by kernels running at the same time. Unix socket
+    paths are limited to 107 bytes, so a very long runtime folder keeps TCP.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets.config import Config
+
+    runtime = jupyter_runtime_dir()
+    if os.name != "posix" or len(runtime) > 80:
+        return Config()
+    os.makedirs(runtime, mode=0o700, exist_ok=True)
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}})
+
+
+def _warm_code(imports: tuple[str, ...]) -> str:
+    lines = [f"import {name}" for name in imports]
+    lines.append("import nianbao.kernel_state as _nianbao_kernel_state")
+    lines.append("_nianbao_kernel_state.snapshot()")
+    lines.append("del _nianbao_kernel_state")
+    return "\n".join(lines)
+
+
+RESTORE_CODE = "import nianbao.kernel_state as _nianbao_kernel_state\n_nianbao_kernel_state.restore()"
+
+
+class WarmKernel:
+    """One kernel process, started at construction; :meth:`manager` waits until it is warm."""
+
+    def __init__(self, kernel_name: str, imports: tuple[str, ...] = WARM_IMPORTS):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.kernel_name = kernel_name
+        self.uses = 0
+        self.log = tempfile.TemporaryFile(prefix="nianbao-kernel-")
+        self.km = AsyncKernelManager(kernel_name=kernel_name, config=kernel_config())
+        self.km.log.setLevel(logging.ERROR)  # its "kernel restarted" chatter is ours to report
+        self.started = time.perf_counter()
+        run_sync(self.km.start_kernel)(stdout=self.log, stderr=self.log)
+        self._client = self._blocking_client()
+        self._pending = self._client.execute(_warm_code(imports), silent=True, store_history=False)
+
+    def _blocking_client(self):
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.km.get_connection_info())
+        client.session.key = self.km.session.key
+        client.start_channels(iopub=False, stdin=False, hb=False)
+        return client
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
+    def _wait(self, msg_id: str, what: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise KernelStartError(f"the kernel did not finish {what} within {timeout:.0f} s{self.tail()}")
+            try:
+                reply = self._client.get_shell_msg(timeout=min(left, 1.0))
+            except Exception:  # queue.Empty: nothing yet
+                if not self.alive():
+                    raise KernelStartError(f"the kernel died while {what}{self.tail()}") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            content = reply["content"]
+            if content.get("status") != "ok":
+                raise KernelStartError(f"{what} failed in the kernel: {content.get('ename')}: {content.get('evalue')}")
+            return
+
+    def manager(self, timeout: float = START_TIMEOUT):
+        """The kernel's manager, once the kernel is warm (or clean again after :meth:`reset`)."""
+        if self._pending is not None:
+            msg_id, self._pending = self._pending, None
+            self._wait(msg_id, "warming up" if self.uses == 0 else "resetting", timeout)
+        self.uses += 1
+        return self.km
+
+    def reset(self) -> None:
+        """Ask the kernel to restore its state as it was when warm (waited for in :meth:`manager`)."""
+        self._pending = self._client.execute(RESTORE_CODE, silent=True, store_history=False)
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:
+            return False
+
+    def tail(self, lines: int = 12) -> str:
+        """The last lines the kernel wrote to stderr, indented, for a failure message ('' if none)."""
+        try:
+            self.log.seek(0)
+            text = self.log.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        if not text:
+            return ""
+        return "\n" + "\n".join("    " + line for line in text.splitlines()[-lines:])
+
+    def close(self) -> None:
+        """Stop the kernel at once (its outputs are already collected) and free its resources."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            self._client.stop_channels()
+        except Exception:
+            pass
+        try:
+            if self.alive():
+                run_sync(self.km.shutdown_kernel)(now=True)
+            else:
+                run_sync(self.km.cleanup_resources)()
+        except Exception:
+            pass
+        try:
+            self.log.close()
+        except Exception:
+            pass
+
+
+class KernelSlot:
+    """The kernel a worker hands to its notebooks: one warm kernel, reused within a job.
+
+    ``reuse`` False gives every notebook a kernel of its own (each still started ahead).
+    """
+
+    def __init__(self, kernel_name: str, *, reuse: bool = True, start: bool = True):
+        self.kernel_name = kernel_name
+        self.reuse = reuse
+        self.kernel: WarmKernel | None = None
+        self._dirty = False
+        if start:
+            self.kernel = WarmKernel(kernel_name)
+
+    def acquire(self) -> WarmKernel:
+        """A warm kernel for the next notebook (started now if none is waiting)."""
+        if self.kernel is None:
+            self.kernel = WarmKernel(self.kernel_name)
+        elif self._dirty:
+            self.kernel.reset()
+        self._dirty = True
+        return self.kernel
+
+    def release(self, ok: bool) -> None:
+        """After a notebook: keep the kernel for the next one if it ran cleanly, else replace it."""
+        if not ok or not self.reuse:
+            self.renew()
+
+    def renew(self) -> None:
+        """Retire the current kernel and start the next one ahead."""
+        self.retire()
+        self.kernel = WarmKernel(self.kernel_name)
+
+    def retire(self) -> None:
+        if self.kernel is not None:
+            self.kernel.close()
+        self.kernel = None
+        self._dirty = False
+
+    def close(self) -> None:
+        self.retire()
