@@ -77,7 +77,7 @@ def test_pdfs_are_a4_with_extractable_chinese(report):
             assert abs(w - A4[0]) <= 1 and abs(h - A4[1]) <= 1, path.name
         text = _pdf_text(path)
         assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50, path.name
-        assert "第 1 页" in text and "共" in text, path.name
+        assert re.search(r"第 \d+ 页 / 共 \d+ 页", text), path.name
 
 
 @pytest.mark.slow
@@ -100,7 +100,8 @@ def test_html_is_self_contained(report):
         html = path.read_text(encoding="utf-8")
         assert "<script" not in html.lower(), path.name
         assert external_references(html) == [], path.name
-        assert "data:image/png;base64," in html or path.stem in ("05_problems",), path.name
+        if path.stem[:2] in ("01", "02", "03", "04", "re"):  # the sections with charts, and the whole report
+            assert "data:image/png;base64," in html, path.name
         assert "import " not in _visible_text(html), path.name  # code hidden
 
 
