@@ -281,6 +281,9 @@ def table_c_frame(uy: UnitYear) -> pd.DataFrame:
 
 
 def figures_table(figures: list[Figure], title: str = "其他数据") -> HtmlTable:
+    if not figures:
+        empty = pd.DataFrame(columns=["指标", "数值", "单位", "限定", "说明"])
+        return HtmlTable(_caption(title) + '<p class="empty">（本年度数据中没有此类数字。）</p>', empty, "figures")
     rows, records = [], []
     for f in figures:
         note = f.note or ""
