@@ -105,13 +105,13 @@ def run_job(spec: JobSpec) -> JobResult:
     outcomes: list[runner.SectionOutcome] = []
     timed_out = False
     for section in spec.sections:
-        cell_timeout: float | None = spec.cell_timeout
+        cell_timeout: int | None = spec.cell_timeout
         if deadline is not None:
             left = deadline - time.perf_counter()
             if left <= 1:
                 timed_out = True
                 break
-            cell_timeout = min(cell_timeout or left, left)
+            cell_timeout = max(1, int(min(cell_timeout or left, left)))  # nbclient wants whole seconds
         task = runner.SectionTask(section, uy, spec.folder, spec.data_dir, spec.kernel, spec.formats, spec.cell_timeout)
         outcome = runner.produce_section(task, timeout=cell_timeout)
         outcomes.append(outcome)

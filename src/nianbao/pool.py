@@ -50,8 +50,10 @@ def _worker_main(conn, kernel: str) -> None:
             if spec is None:
                 break
             conn.send(jobs.run_job(spec))
-    except SystemExit:
-        pass
+    except SystemExit:  # stopped (SIGTERM) in the middle of a job: what it was doing is abandoned
+        import logging
+
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # its cell's task dies with the kernel
     finally:
         runner.close_kernels()
 

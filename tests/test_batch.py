@@ -1,0 +1,362 @@
+"""nianbao batch, in real kernels and worker processes: skip and force, failure isolation, the job
+timeout, retries after a dead kernel or a killed worker, Ctrl-C and resuming, kernels reused
+safely, and a real Dask LocalCluster.
+
+Jobs here run one small fixture notebook each (``sections=["3"]``, HTML only, unless a test
+needs more), so that a batch costs seconds. ``chaos.ipynb`` behaves according to its unit:
+``fail`` raises, ``hang`` sleeps, ``die`` kills its kernel, ``flaky`` kills its kernel the first
+time only, ``wkill`` kills its worker process the first time only, ``slow`` takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nianbao import batch, fingerprint
+from nianbao.errors import NianbaoError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+STEMS = ["01_overview", "02_proactive", "03_applications", "04_review_litigation", "05_problems", "06_other"]
+UNITS = ("alpha", "beta", "fail", "hang", "die", "flaky", "wkill", "slow")
+
+REGISTRY = """units:
+  - {id: demo, name: 示例市, level: city}
+  - {id: alpha, name: 甲区, level: district, parent: demo}
+  - {id: beta, name: 乙区, level: district, parent: demo}
+""" + "".join(f"  - {{id: {u}, name: {u}单位, level: other}}\n" for u in UNITS[2:])
+
+CHAOS = r'''
+import os, pathlib, signal, time
+marker = pathlib.Path(data_dir) / f"{unit}.tried"
+first_time = not marker.exists()
+marker.touch()
+if unit == "fail":
+    raise ValueError("chaos: this unit fails")
+if unit == "hang":
+    time.sleep(600)
+if unit == "slow":
+    time.sleep(6)
+if unit == "die" or (unit == "flaky" and first_time):
+    os.kill(os.getpid(), signal.SIGKILL)
+if unit == "wkill" and first_time:
+    os.kill(os.getppid(), signal.SIGKILL)
+'''
+
+LEAK = r'''
+import os, matplotlib
+LEAKED = "from the first notebook"
+matplotlib.rcParams["axes.titlesize"] = 33
+os.chdir("/")
+display(HTML(f"<p id='pid'>pid {os.getpid()}</p>"))
+'''
+
+CHECK_CLEAN = r'''
+import os, matplotlib
+problems = []
+if "LEAKED" in globals():
+    problems.append("a variable of the first notebook is still defined")
+if matplotlib.rcParams["axes.titlesize"] == 33:
+    problems.append("matplotlib settings of the first notebook are still in force")
+if os.getcwd() == "/":
+    problems.append("the working folder of the first notebook is still current")
+assert not problems, problems
+display(HTML(f"<p id='pid'>pid {os.getpid()}</p>"))
+'''
+
+
+def notebook(code: str) -> dict:
+    """A notebook with a parameters cell and ``code`` (which may use unit, year, data_dir)."""
+    cells = [
+        {"id": "parameters", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None, "outputs": [],
+         "source": 'unit = "demo"\nyear = 2020\ndata_dir = ""\n'},
+        {"id": "code", "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "from IPython.display import HTML, display\n" + code.strip() + "\n"},
+        {"id": "done", "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": 'display(HTML(f"<h1>第三部分</h1><p>{unit} {year} done</p>"))\n'},
+    ]  # fmt: skip
+    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A data folder (registry + one 2020 file per unit, alpha also 2021) and a report whose
+    part 3 is the chaos notebook and parts 1 and 2 the kernel-reuse pair."""
+    data = tmp_path / "data"
+    source = (FIXTURES / "data" / "units" / "demo" / "2020.yaml").read_text(encoding="utf-8")
+    for unit in ("demo",) + UNITS:
+        for year in (2020, 2021) if unit == "alpha" else (2020,):
+            target = data / "units" / unit / f"{year}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(source.replace("unit: demo", f"unit: {unit}").replace("year: 2020", f"year: {year}"), encoding="utf-8")
+    (data / "units.yaml").write_text(REGISTRY, encoding="utf-8")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem in STEMS:
+        shutil.copy(FIXTURES / f"{stem}.ipynb", notebooks / f"{stem}.ipynb")
+    (notebooks / "03_applications.ipynb").write_text(json.dumps(notebook(CHAOS)), encoding="utf-8")
+    (notebooks / "01_overview.ipynb").write_text(json.dumps(notebook(LEAK)), encoding="utf-8")
+    (notebooks / "02_proactive.ipynb").write_text(json.dumps(notebook(CHECK_CLEAN)), encoding="utf-8")
+    shutil.copy(FIXTURES / "report.toml", notebooks / "report.toml")
+    return {"data": data, "spec": notebooks / "report.toml", "out": tmp_path / "out", "root": tmp_path}
+
+
+def run(world, units, **options):
+    options.setdefault("sections", ["3"])
+    options.setdefault("formats", ["html"])
+    options.setdefault("workers", 1)
+    return batch.run_batch(units, [2020], data_dir=world["data"], spec=world["spec"], out=world["out"], **options)
+
+
+def by_key(result) -> dict:
+    return {r.key: r for r in result.results}
+
+
+def cli(world, *args, **kw) -> list[str]:
+    return [sys.executable, "-m", "nianbao.cli", "batch", "--data", str(world["data"]), "--spec", str(world["spec"]),
+            "--out", str(world["out"]), "--sections", "3", "--formats", "html", "--no-progress", *args]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# planning (no kernels)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_plan_units_by_id_name_and_parent(world):
+    plan = batch.plan_batch(["乙区", "fail"], None, parents=["示例市"], data_dir=world["data"], spec=world["spec"], out=world["out"])
+    assert plan.order == ["alpha/2020", "alpha/2021", "beta/2020", "fail/2020"]
+    assert [s.key for s in plan.specs] == plan.order
+    plan = batch.plan_batch(["alpha"], [2021, 2022], data_dir=world["data"], spec=world["spec"], out=world["out"])
+    assert [s.key for s in plan.specs] == ["alpha/2021"]
+    assert [(m.key, m.status) for m in plan.missing] == [("alpha/2022", "no-data")]
+    every = batch.plan_batch(None, [2020], data_dir=world["data"], spec=world["spec"], out=world["out"])
+    assert len(every.specs) == 1 + len(UNITS)
+    with pytest.raises(NianbaoError, match="compiles no units"):
+        batch.plan_batch(None, None, parents=["alpha"], data_dir=world["data"], spec=world["spec"])
+    with pytest.raises(NianbaoError, match="unknown unit"):
+        batch.plan_batch(["nowhere"], None, data_dir=world["data"], spec=world["spec"])
+
+
+def test_parse_years():
+    assert batch.parse_years("2019-2021") == [2019, 2020, 2021]
+    assert batch.parse_years("2020, 2022,2020") == [2020, 2022]
+    assert batch.parse_years(None) is None
+    for bad in ("2021-2019", "20x1", "2020-"):
+        with pytest.raises(NianbaoError):
+            batch.parse_years(bad)
+
+
+def test_fingerprint_follows_every_input(world):
+    data = world["data"]
+    shared = fingerprint.shared_digest([world["spec"].parent / "03_applications.ipynb"], world["spec"], data / "units.yaml")
+    params = {"unit": "alpha", "year": 2021, "sections": ["03_applications"]}
+
+    def digest(**kw):
+        return fingerprint.job_fingerprint(data, "alpha", 2021, shared=kw.get("shared", shared), parameters=kw.get("parameters", params))
+
+    base = digest()
+    assert digest() == base
+    assert digest(parameters={**params, "formats": ["pdf"]}) != base
+    previous = data / "units" / "alpha" / "2020.yaml"  # the previous year is read too
+    previous.write_text(previous.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert digest() != base
+    (world["spec"].parent / "03_applications.ipynb").write_text("{}", encoding="utf-8")
+    changed = fingerprint.shared_digest([world["spec"].parent / "03_applications.ipynb"], world["spec"], data / "units.yaml")
+    assert changed != shared
+    # a compiled unit-year depends on its members' files
+    own = data / "units" / "demo" / "2020.yaml"
+    own.write_text(own.read_text(encoding="utf-8") + "compiled_from: [alpha, beta]\n", encoding="utf-8")
+    inputs = fingerprint.data_inputs(data, "demo", 2020)
+    assert set(inputs) == {"units/demo/2020.yaml", "units/demo/2019.yaml", "units/alpha/2020.yaml", "units/beta/2020.yaml"}
+    assert inputs["units/demo/2019.yaml"] == "absent"
+
+
+# ---------------------------------------------------------------------------------------------
+# skip, force, resume
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_skip_unchanged_rerun_changed_and_force(world):
+    first = run(world, ["alpha", "beta"])
+    assert first.ok and [r.status for r in first.results] == ["ok", "ok"]
+    folder = world["out"] / "alpha" / "2020"
+    html = (folder / "03_applications.html").read_text(encoding="utf-8")
+    assert "alpha 2020 done" in html
+    stamp = json.loads((folder / fingerprint.STAMP).read_text(encoding="utf-8"))
+    assert "03_applications.html" in stamp["outputs"] and "03_applications.ipynb" in stamp["outputs"]
+    mtime = (folder / "03_applications.html").stat().st_mtime_ns
+
+    again = run(world, ["alpha", "beta"])
+    assert [r.status for r in again.results] == ["skipped", "skipped"] and again.ok
+    assert (folder / "03_applications.html").stat().st_mtime_ns == mtime  # not rewritten
+
+    data_file = world["data"] / "units" / "beta" / "2020.yaml"
+    data_file.write_text(data_file.read_text(encoding="utf-8").replace("示例市", "乙区"), encoding="utf-8")
+    (folder / "03_applications.html").unlink()  # an output gone: the job is redone too
+    third = run(world, ["alpha", "beta"])
+    assert [r.status for r in third.results] == ["ok", "ok"]
+
+    plan = batch.plan_batch(["alpha", "beta"], [2020], data_dir=world["data"], spec=world["spec"], out=world["out"],
+                            sections=["3"], formats=["html"])  # fmt: skip
+    assert plan.specs == [] and len(plan.skipped) == 2
+    forced = batch.plan_batch(["alpha", "beta"], [2020], data_dir=world["data"], spec=world["spec"], out=world["out"],
+                              sections=["3"], formats=["html"], force=True)  # fmt: skip
+    assert [s.key for s in forced.specs] == ["alpha/2020", "beta/2020"]
+    other_formats = batch.plan_batch(["alpha"], [2020], data_dir=world["data"], spec=world["spec"], out=world["out"],
+                                     sections=["3"], formats=["html", "pdf"])  # fmt: skip
+    assert len(other_formats.specs) == 1  # parameters are inputs too
+
+
+# ---------------------------------------------------------------------------------------------
+# failures: isolation, timeout, retry
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_failure_and_hang_do_not_stop_the_others(world):
+    proc = subprocess.run(cli(world, "--units", "fail,hang,alpha", "--years", "2020", "--timeout", "8", "--workers", "2"),
+                          capture_output=True, text=True, timeout=300, cwd=world["root"])  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert re.search(r"^alpha/2020\s+ok\s", out, re.MULTILINE), out
+    assert re.search(r"^fail/2020\s+failed\s.*03_applications cell 2, line \d+: ValueError: chaos: this unit fails", out, re.MULTILINE), out
+    assert re.search(r"^hang/2020\s+timeout\s", out, re.MULTILINE), out
+    assert "Traceback" not in proc.stderr
+    summary = world["out"] / "_batch" / "summary.csv"
+    rows = {r["job"]: r for r in csv.DictReader(summary.read_text(encoding="utf-8-sig").splitlines())}
+    assert rows["alpha/2020"]["status"] == "ok"
+    assert rows["fail/2020"]["status"] == "failed" and "ValueError: chaos" in rows["fail/2020"]["failure"]
+    assert rows["hang/2020"]["status"] == "timeout" and float(rows["hang/2020"]["seconds"]) >= 7
+    log = Path(rows["fail/2020"]["log"]).read_text(encoding="utf-8")
+    assert "03_applications.failed.ipynb" in log and "ValueError" in log
+    failed_folder = world["out"] / "fail" / "2020"
+    assert (failed_folder / "03_applications.failed.ipynb").exists()
+    assert not (failed_folder / "03_applications.html").exists()
+    assert not (failed_folder / fingerprint.STAMP).exists()  # so the next batch runs it again
+    assert not list(world["out"].rglob(".*.running.ipynb")) and not list(world["out"].rglob(".*.tmp"))
+
+
+@pytest.mark.slow
+def test_dead_kernel_and_killed_worker_are_retried_once(world):
+    result = run(world, ["flaky", "wkill", "die", "alpha"], workers=2)
+    jobs = by_key(result)
+    assert jobs["flaky/2020"].status == "ok" and jobs["flaky/2020"].attempts == 2
+    assert jobs["wkill/2020"].status == "ok" and jobs["wkill/2020"].attempts == 2
+    assert jobs["die/2020"].status == "failed" and jobs["die/2020"].attempts == 2
+    assert "kernel died" in jobs["die/2020"].message
+    assert jobs["alpha/2020"].status == "ok" and jobs["alpha/2020"].attempts == 1
+    assert not result.ok
+    log = (world["out"] / "_batch" / "logs" / "wkill_2020.log").read_text(encoding="utf-8")
+    assert "worker process died" in log and "retrying once" in log and "attempt 2" in log
+    assert (world["out"] / "wkill" / "2020" / "03_applications.html").exists()
+    assert not list(world["out"].rglob(".*.running.ipynb")) and not list(world["out"].rglob(".*.tmp"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ctrl-C
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_interrupted_batch_leaves_no_partial_outputs_and_resumes(world):
+    command = cli(world, "--units", "alpha,slow,beta", "--years", "2020", "--workers", "1")
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=world["root"],
+                            start_new_session=True)  # fmt: skip
+    alpha_stamp = world["out"] / "alpha" / "2020" / fingerprint.STAMP
+    marker = world["data"] / "slow.tried"  # the slow job's cell has started
+    deadline = time.monotonic() + 120
+    while not (alpha_stamp.exists() and marker.exists()) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert alpha_stamp.exists() and marker.exists(), "the batch did not get to the slow job"
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stdout + stderr
+    assert "interrupted" in stdout and "Traceback" not in stderr, stderr
+    slow = world["out"] / "slow" / "2020"
+    assert not slow.exists() or [p.name for p in slow.iterdir()] == []  # nothing half-made
+    assert not (world["out"] / "beta" / "2020").exists()  # not started
+    rows = {r["job"]: r["status"] for r in csv.DictReader((world["out"] / "_batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines())}
+    assert rows == {"alpha/2020": "ok", "slow/2020": "not-run", "beta/2020": "not-run"}
+
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=world["root"])
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "3 jobs: 2 to run, 1 up to date (skipped)" in resumed.stderr and "3 jobs: 2 ok, 1 skipped" in resumed.stdout
+    assert re.search(r"^slow/2020\s+ok\s", resumed.stdout, re.MULTILINE)
+    assert (slow / "03_applications.html").exists() and (world["out"] / "beta" / "2020" / fingerprint.STAMP).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# kernels reused between the sections of a job, safely
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_kernel_is_reused_within_a_job_and_cleaned_between_notebooks(world):
+    result = run(world, ["alpha"], sections=["1", "2"])
+    assert result.ok, [r.message for r in result.results]
+    folder = world["out"] / "alpha" / "2020"
+    pids = [re.search(r"pid (\d+)", (folder / f"{s}.html").read_text(encoding="utf-8")).group(1) for s in STEMS[:2]]
+    assert pids[0] == pids[1]  # one warm kernel for both notebooks...
+    executed = json.loads((folder / "02_proactive.ipynb").read_text(encoding="utf-8"))
+    counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
+    assert counts[0] == 1  # ...numbered from 1 again, and (asserted in the notebook) cleaned
+
+
+# ---------------------------------------------------------------------------------------------
+# a whole job, with PDF and the combined report
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_full_job_writes_what_nianbao_report_writes(world, tmp_path):
+    for stem in STEMS:  # the real fixture notebooks, all six parts
+        shutil.copy(FIXTURES / f"{stem}.ipynb", world["spec"].parent / f"{stem}.ipynb")
+    result = batch.run_batch(["beta"], [2020], data_dir=world["data"], spec=world["spec"], out=world["out"], workers=1)
+    assert result.ok, [r.message for r in result.results]
+    folder = world["out"] / "beta" / "2020"
+    for stem in STEMS:
+        for ext in ("ipynb", "html", "pdf"):
+            assert (folder / f"{stem}.{ext}").stat().st_size > 0
+    assert (folder / "report.pdf").stat().st_size > 0 and (folder / "report.html").exists()
+    stamp = json.loads((folder / fingerprint.STAMP).read_text(encoding="utf-8"))
+    assert {"report.pdf", "report.html", "03_applications.pdf"} <= set(stamp["outputs"])
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != fingerprint.STAMP]
+    peaks = list(result.peaks.values())
+    assert peaks and all(worker > 0 and kernel > 0 for worker, kernel in peaks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dask
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_batch_on_a_dask_local_cluster(world):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        worker_pids = set()
+        with distributed.Client(cluster) as client:
+            worker_pids = set(client.run(os.getpid).values())
+        result = batch.run_batch(["alpha", "beta", "fail"], [2020], data_dir=world["data"], spec=world["spec"],
+                                 out=world["out"], sections=["3"], formats=["html"], scheduler=cluster.scheduler_address)  # fmt: skip
+    jobs = by_key(result)
+    assert result.backend == "dask" and result.workers == 2
+    assert jobs["alpha/2020"].status == "ok" and jobs["beta/2020"].status == "ok"
+    assert jobs["fail/2020"].status == "failed" and "ValueError: chaos" in jobs["fail/2020"].message
+    ran_in = {r.worker_pid for r in result.results}
+    assert ran_in <= worker_pids and os.getpid() not in ran_in  # in the cluster's worker processes
+    assert "beta 2020 done" in (world["out"] / "beta" / "2020" / "03_applications.html").read_text(encoding="utf-8")
+    assert (world["out"] / "alpha" / "2020" / fingerprint.STAMP).exists()
