@@ -1,0 +1,115 @@
+"""Helpers of bench_batch.py that run in a process of their own: (d) the floor, and the profile of
+one report's pieces. Not a benchmark by itself."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _code_cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[str, float]:
+    """(d): the six sections' code in one warm IPython (no kernel), then WeasyPrint on the pages
+    that ``nianbao report`` wrote to ``report_folder``; each timed on a second, warm run."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from weasyprint import HTML
+
+    from nianbao import pdf
+    from nianbao.project import load_report_spec
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("matplotlib", "inline")
+    sections = load_report_spec().sections
+    cells = [_code_cells(s.notebook) for s in sections]
+    parameters = f'unit = "{unit}"\nyear = {year}\ndata_dir = ""\n'
+
+    def execute() -> float:
+        start = time.perf_counter()
+        for section_cells in cells:
+            shell.run_line_magic("reset", "-f")
+            for source in [section_cells[0], parameters, *section_cells[1:]]:
+                with capture_output():
+                    result = shell.run_cell(source, store_history=False)
+                if not result.success:
+                    raise RuntimeError(f"cell failed: {result.error_in_exec or result.error_before_exec}")
+        return time.perf_counter() - start
+
+    folder = Path(report_folder)
+    pages = [(folder / f"{s.stem}.html").read_text(encoding="utf-8") for s in sections]
+    pages.append((folder / "report.html").read_text(encoding="utf-8"))
+
+    def render() -> float:
+        start = time.perf_counter()
+        for page in pages:
+            HTML(string=page, url_fetcher=pdf._url_fetcher()).render().write_pdf()  # noqa: SLF001
+        return time.perf_counter() - start
+
+    execute()
+    render()  # warm: imports, fonts, caches
+    return {"execute": execute(), "pdf": render()}
+
+
+def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
+    """Where the time of one report goes, piece by piece, one after the other in this process."""
+    import os
+    import tempfile
+
+    start = time.perf_counter()
+    sys.modules.setdefault("rfc3987_syntax", None)  # as the workers do
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from nianbao import combined, engine, export, pdf, runner
+    from nianbao.datafiles import DataStore
+    from nianbao.kernels import WARM_IMPORTS, WarmKernel
+
+    export._exporter()  # noqa: SLF001
+    engine.register()
+    imports = time.perf_counter() - start
+    spec = runner.read_spec(None)
+    uy = DataStore(None).load(unit, year)
+    kernel = runner.resolve_kernel(spec.kernel)
+    rows, fragments = [], []
+    work = Path(tempfile.mkdtemp(prefix="nianbao-profile-"))
+    for section in spec.sections:
+        t0 = time.perf_counter()
+        warm = WarmKernel(kernel, imports=())
+        warm.manager()  # started and answering
+        t1 = time.perf_counter()
+        msg = warm._client.execute("\n".join(f"import {m}" for m in WARM_IMPORTS), silent=True, store_history=False)  # noqa: SLF001
+        warm._wait(msg, "importing", 120)  # noqa: SLF001
+        t2 = time.perf_counter()
+        task = runner.SectionTask(section, uy, work, DataStore(None).root, kernel, ("html", "pdf"), 600)
+        nb = runner._execute(task, work / f"{section.stem}.ipynb", warm)  # noqa: SLF001
+        t3 = time.perf_counter()
+        fragment = export.notebook_fragment(nb)
+        page = export.section_page(fragment, uy=uy, part=section.part)
+        t4 = time.perf_counter()
+        pdf.render_pdf(page)
+        t5 = time.perf_counter()
+        warm.close()
+        fragments.append(combined.PartFragment(section.part, uy.heading(section.part), fragment))
+        rows.append((section.stem, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4))
+    t = time.perf_counter()
+    pdf.render_pdf(combined.report_page(fragments, uy=uy))
+    combined_pdf = time.perf_counter() - t
+    t = time.perf_counter()
+    runner.render_report_workbook([work / f"{s.stem}.ipynb" for s in spec.sections], uy)
+    workbook = time.perf_counter() - t
+
+    print(f"profile of one report ({unit} {year}), pieces one after the other in one process (s):")
+    print(f"  worker imports (papermill, nbconvert, WeasyPrint): {imports:.2f}")
+    print(f"  {'section':<22}{'kernel start':>13}{'kernel imports':>15}{'execute':>9}{'HTML':>7}{'PDF':>7}")
+    for stem, *values in rows:
+        print(f"  {stem:<22}" + "".join(f"{v:>{w}.2f}" for v, w in zip(values, (13, 15, 9, 7, 7))))
+    totals = [sum(r[i] for r in rows) for i in range(1, 6)]
+    print(f"  {'total':<22}" + "".join(f"{v:>{w}.2f}" for v, w in zip(totals, (13, 15, 9, 7, 7))))
+    print(f"  combined report PDF: {combined_pdf:.2f}; report.xlsx: {workbook:.2f}")
+    print(f"  (process {os.getpid()})")
