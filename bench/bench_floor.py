@@ -24,21 +24,31 @@ def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[
     from nianbao import pdf
     from nianbao.project import load_report_spec
 
+    import matplotlib
+    from matplotlib_inline.backend_inline import configure_inline_support
+
     shell = InteractiveShell.instance()
-    shell.run_line_magic("matplotlib", "inline")
+    backend = "module://matplotlib_inline.backend_inline"  # figures displayed as PNG, as in a kernel
+    matplotlib.use(backend)
+    configure_inline_support(shell, backend)
     sections = load_report_spec().sections
     cells = [_code_cells(s.notebook) for s in sections]
     parameters = f'unit = "{unit}"\nyear = {year}\ndata_dir = ""\n'
+    images = 0
 
     def execute() -> float:
+        nonlocal images
+        images = 0
         start = time.perf_counter()
         for section_cells in cells:
             shell.run_line_magic("reset", "-f")
             for source in [section_cells[0], parameters, *section_cells[1:]]:
-                with capture_output():
+                with capture_output() as outputs:
                     result = shell.run_cell(source, store_history=False)
                 if not result.success:
                     raise RuntimeError(f"cell failed: {result.error_in_exec or result.error_before_exec}")
+                shown = [o.data for o in outputs.outputs]
+                images += sum("image/png" in d for d in shown)
         return time.perf_counter() - start
 
     folder = Path(report_folder)
@@ -53,7 +63,10 @@ def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[
 
     execute()
     render()  # warm: imports, fonts, caches
-    return {"execute": execute(), "pdf": render()}
+    timed = {"execute": execute(), "pdf": render()}
+    if images < 4:  # the six parts show four charts: they must have been drawn
+        raise RuntimeError(f"only {images} charts were drawn")
+    return timed
 
 
 def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
@@ -66,7 +79,7 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
 
-    from nianbao import combined, engine, export, pdf, runner
+    from nianbao import combined, engine, export, pdf, runner, worker
     from nianbao.datafiles import DataStore
     from nianbao.kernels import WARM_IMPORTS, WarmKernel
 
@@ -87,7 +100,7 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
         warm._wait(msg, "importing", 120)  # noqa: SLF001
         t2 = time.perf_counter()
         task = runner.SectionTask(section, uy, work, DataStore(None).root, kernel, ("html", "pdf"), 600)
-        nb = runner._execute(task, work / f"{section.stem}.ipynb", warm)  # noqa: SLF001
+        nb = worker._execute(task, work / f"{section.stem}.ipynb", warm)  # noqa: SLF001
         t3 = time.perf_counter()
         fragment = export.notebook_fragment(nb)
         page = export.section_page(fragment, uy=uy, part=section.part)

@@ -2,7 +2,7 @@
 
 ``nianbao batch --scheduler tcp://HOST:PORT`` submits each job as a task. On the worker, the task
 calls :func:`run_job_on_worker`: the first task in a worker process imports the heavy libraries
-and starts a warm kernel (:func:`nianbao.runner.warm_up`), later ones find them there, so a Dask
+and starts a warm kernel (:func:`nianbao.worker.warm_up`), later ones find them there, so a Dask
 worker is as long-lived as a local one. Every path in a job is absolute; the output folder must
 be one that the workers and this machine share (the same path everywhere).
 
@@ -24,9 +24,9 @@ from .jobs import FAILED, RETRYING, JobResult, JobSpec
 
 def run_job_on_worker(spec: JobSpec) -> JobResult:
     """The task: run one job in this Dask worker, warming the worker up on its first job."""
-    from . import jobs, runner
+    from . import jobs, worker
 
-    runner.warm_up(spec.kernel)
+    worker.warm_up(spec.kernel)
     return jobs.run_job(spec)
 
 

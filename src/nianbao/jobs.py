@@ -74,7 +74,7 @@ class JobResult:
 
 def run_job(spec: JobSpec) -> JobResult:
     """Run and export the job's sections in this worker, then its combined report."""
-    from . import runner
+    from . import runner, worker
     from .check import DataHasErrors, report_gate
     from .datafiles import DataStore
     from .errors import NianbaoError
@@ -102,7 +102,7 @@ def run_job(spec: JobSpec) -> JobResult:
         return finish(FAILED, f"data: {exc}")
 
     spec.folder.mkdir(parents=True, exist_ok=True)
-    outcomes: list[runner.SectionOutcome] = []
+    outcomes: list[worker.SectionOutcome] = []
     timed_out = False
     for section in spec.sections:
         cell_timeout: int | None = spec.cell_timeout
@@ -113,14 +113,14 @@ def run_job(spec: JobSpec) -> JobResult:
                 break
             cell_timeout = max(1, int(min(cell_timeout or left, left)))  # nbclient wants whole seconds
         task = runner.SectionTask(section, uy, spec.folder, spec.data_dir, spec.kernel, spec.formats, spec.cell_timeout)
-        outcome = runner.produce_section(task, timeout=cell_timeout)
+        outcome = worker.produce_section(task, timeout=cell_timeout)
         outcomes.append(outcome)
         if not outcome.result.ok:
             if deadline is not None and time.perf_counter() >= deadline - 1:
                 timed_out = True
             if outcome.result.retryable:
                 break  # the kernel died: the whole job is retried, or reported
-    runner.kernel_slot(spec.kernel).renew()  # the next job's kernel warms up while we export
+    worker.kernel_slot(spec.kernel).renew()  # the next job's kernel warms up while we export
 
     failed = [o.result for o in outcomes if not o.result.ok]
     complete = len(outcomes) == len(spec.sections) and not failed
@@ -136,7 +136,7 @@ def run_job(spec: JobSpec) -> JobResult:
             combined_error = f"combined report: {type(exc).__name__}: {exc}"
 
     with _termination_held():
-        results = [runner.commit_section(o) for o in outcomes]
+        results = [worker.commit_section(o) for o in outcomes]
         log.extend(_section_line(r) for r in results)
         outputs = [p for r in results if r.ok for p in [r.executed, *r.outputs.values()] if p is not None]
         if complete and spec.combined and not combined_error:
@@ -160,6 +160,7 @@ def run_job(spec: JobSpec) -> JobResult:
 
             remove_stamp(spec.folder)
 
+    worker.release_memory()
     if timed_out:
         return finish(TIMEOUT, f"the job took longer than {spec.timeout:g} s", sections=results, outputs=outputs)
     if failed:

@@ -1,7 +1,7 @@
 """The local backend of ``nianbao batch``: long-lived worker processes, one job at a time each.
 
 Each worker is a spawned process that imports papermill, nbconvert and WeasyPrint once and keeps
-a warm kernel (:func:`nianbao.runner.warm_up`); it then runs job after job
+a warm kernel (:func:`nianbao.worker.warm_up`); it then runs job after job
 (:func:`nianbao.jobs.run_job`) until told to stop. The parent watches every worker:
 
 * a worker that dies in the middle of a job (SIGKILL, out of memory, a crash) is replaced, and
@@ -38,10 +38,10 @@ STOP_WAIT = 10.0  # seconds stopping workers get to finish putting outputs in pl
 def _worker_main(conn, kernel: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
-    from . import jobs, runner
+    from . import jobs, worker
 
     try:
-        runner.warm_up(kernel)
+        worker.warm_up(kernel)
         while True:
             try:
                 spec = conn.recv()
@@ -55,7 +55,7 @@ def _worker_main(conn, kernel: str) -> None:
 
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # its cell's task dies with the kernel
     finally:
-        runner.close_kernels()
+        worker.close_kernels()
 
 
 def _exit_on_term(signum, frame):  # noqa: ARG001

@@ -23,12 +23,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,18 +155,34 @@ def build_report(
         SectionTask(s, uy, folder, data_root, kernel_name, fmts, timeout) for s in chosen
     ]
     n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
-    outcomes: dict[int, tuple[SectionResult, str | None]] = {}
+    report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=[])
+    skipped = _combined_skipped(spec, chosen, fmts)
     with _worker_pool(n_workers, kernel_name) as pool:
-        for result, fragment in _run_sections(pool, tasks):
-            outcomes[result.part] = (result, fragment)
-            if on_section is not None:
-                on_section(result)
-        results = [outcomes[s.part][0] for s in chosen]
-        report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=results)
-        fragments = {p: frag for p, (_, frag) in outcomes.items()}
-        _build_combined(report, spec, chosen, fragments, uy, fmts, pool)
+        from .scheduler import ReportScheduler, write_combined
+
+        scheduler = ReportScheduler(pool, n_workers, tasks, uy, combined=skipped is None, on_section=on_section)
+        report.sections, combined = scheduler.run()
+    if skipped is not None:
+        report.combined_skipped = skipped
+    elif report.failed:
+        failed = ", ".join(s.stem for s in report.failed)
+        report.combined_skipped = f"not rebuilt because a section failed ({failed}); any earlier report is kept"
+    elif combined.error is not None:
+        report.combined_error = combined.error
+    else:
+        report.combined = write_combined(folder, spec.combined, combined)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _combined_skipped(spec: ReportSpec, chosen: Sequence[Section], formats: tuple[str, ...]) -> str | None:
+    """Why the combined report will not be built, known before running anything (None: it will)."""
+    if not spec.combined or not formats:
+        return "no combined report declared"
+    missing = [s.part for s in spec.sections if s not in chosen]
+    if missing:
+        return f"not rebuilt: only some parts were run (not {', '.join(map(str, missing))})"
+    return None
 
 
 def read_spec(path: Path | str | None = None) -> ReportSpec:
@@ -253,211 +267,9 @@ def _worker_pool(n_workers: int, kernel: str | None = None) -> ProcessPoolExecut
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
+    from .worker import warm_up
+
     return ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=warm_up, initargs=(kernel,))
-
-
-def _run_sections(pool: ProcessPoolExecutor, tasks: Sequence[SectionTask]):
-    """Yield ``(SectionResult, fragment)`` per task, as they complete."""
-    futures = {pool.submit(run_section, task): task for task in tasks}
-    for future in as_completed(futures):
-        task = futures[future]
-        try:
-            yield future.result()
-        except Exception as exc:  # the worker process itself died
-            yield _failure(task, 0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"), None
-
-
-#: The warm kernels of this worker process, one per thread that runs sections (a Dask worker may
-#: run tasks in several threads); see :func:`warm_up` and :func:`kernel_slot`.
-_SLOTS: dict = {}
-
-
-def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
-    """Prepare a worker process: import the heavy libraries once and start a kernel ahead.
-
-    jsonschema (imported by nbformat, so by papermill and nbconvert) loads the optional package
-    rfc3987-syntax when it is installed (jupyterlab's dependencies install it), which compiles a
-    grammar at import: 1.6 s per process, for IRI format checks that notebook validation never
-    uses. Workers are our own processes, so they skip it.
-
-    With ``kernel`` (a kernel name), the worker launches that kernel first, so that the kernel
-    imports pandas and matplotlib while this process imports papermill and WeasyPrint.
-    """
-    import logging
-    import multiprocessing.util
-    import threading
-
-    from .kernels import KernelSlot
-
-    if kernel is not None and threading.get_ident() not in _SLOTS:
-        if not _SLOTS:
-            multiprocessing.util.Finalize(None, close_kernels, exitpriority=10)  # workers skip atexit
-        _SLOTS[threading.get_ident()] = KernelSlot(kernel, reuse=reuse)
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import papermill  # noqa: F401
-    import weasyprint  # noqa: F401
-
-    from . import engine, export
-
-    engine.register()
-    export._exporter()  # noqa: SLF001 - builds nbconvert's exporter and its template environment
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported by us
-
-
-def close_kernels() -> None:
-    """Stop this process's warm kernels (at a worker's exit)."""
-    while _SLOTS:
-        _, slot = _SLOTS.popitem()
-        slot.close()
-
-
-def kernel_slot(kernel: str):
-    """This thread's kernel slot, created (its kernel started ahead) on first use."""
-    import threading
-
-    from .kernels import KernelSlot
-
-    ident = threading.get_ident()
-    if ident not in _SLOTS:
-        warm_up(kernel)
-    slot = _SLOTS[ident]
-    if slot.kernel_name != kernel:  # a task asking for another kernel than the worker's
-        slot.close()
-        slot = _SLOTS[ident] = KernelSlot(kernel)
-    return slot
-
-
-@dataclass
-class SectionOutcome:
-    """What a section produced, still in memory (and the executed notebook in a temporary file)."""
-
-    result: SectionResult
-    fragment: str | None = None
-    running: Path | None = None  # the executed notebook, not yet in place
-    payloads: dict[str, bytes] = field(default_factory=dict)  # format -> page or PDF
-    tables: object | None = None  # downloads.render_downloads(...)
-
-    def discard(self) -> None:
-        if self.running is not None:
-            self.running.unlink(missing_ok=True)
-
-
-def run_section(task: SectionTask) -> tuple[SectionResult, str | None]:
-    """Execute one section notebook and export it, writing its files; never raises for a failing
-    notebook. Returns the result and, when the section succeeded, its HTML fragment (for the
-    combined report)."""
-    outcome = produce_section(task)
-    return commit_section(outcome), outcome.fragment
-
-
-def produce_section(task: SectionTask, timeout: float | None = None) -> SectionOutcome:
-    """Execute and export one section in this worker, keeping the results in memory.
-
-    A failure is a result: its executed notebook is kept as ``NN_name.failed.ipynb``.
-    ``timeout`` (seconds), when given, bounds each cell instead of ``task.timeout``.
-    """
-    from . import downloads, export, pdf
-
-    started = time.perf_counter()
-    section, folder = task.section, task.folder
-    failed_nb = folder / f"{section.stem}.failed.ipynb"
-    running_nb = _temp_path(folder, section.stem, ".ipynb")
-    slot = kernel_slot(task.kernel)
-
-    def fail(stage: str, message: str, error: CellError | None = None, retryable: bool = False) -> SectionOutcome:
-        slot.release(ok=False)
-        executed = None
-        if running_nb.exists():
-            os.replace(running_nb, failed_nb)
-            executed = failed_nb
-        result = _failure(task, time.perf_counter() - started, stage, message, error, executed)
-        result.retryable = retryable
-        return SectionOutcome(result)
-
-    try:
-        kernel = slot.acquire()
-        try:
-            nb = _execute(task, running_nb, kernel, timeout)
-        except Exception as exc:
-            error = _cell_error(exc, section.notebook)
-            if error is not None:
-                return fail("execute", f"{error.ename}: {error.evalue}", error)
-            dead = type(exc).__name__ == "DeadKernelError" or not kernel.alive()
-            if dead:
-                return fail("execute", f"the kernel died: {type(exc).__name__}: {exc}{kernel.tail()}", retryable=True)
-            return fail("execute", f"{type(exc).__name__}: {exc}{kernel.tail()}")
-        slot.release(ok=True)
-        try:
-            fragment = export.notebook_fragment(nb)
-            page = export.section_page(fragment, uy=task.uy, part=section.part)
-            payloads: dict[str, bytes] = {}
-            if "html" in task.formats:
-                payloads["html"] = page.encode("utf-8")
-            if "pdf" in task.formats:
-                payloads["pdf"] = pdf.render_pdf(page)
-            label = f"{task.uy.title} {task.uy.heading(section.part)}"
-            tables = downloads.render_downloads(nb, section.stem, synthetic=task.uy.synthetic, label=label)
-        except Exception as exc:
-            return fail("export", f"{type(exc).__name__}: {exc}")
-    except BaseException:  # interrupted: nothing half-made stays behind
-        running_nb.unlink(missing_ok=True)
-        raise
-    result = SectionResult(
-        part=section.part,
-        id=section.id,
-        stem=section.stem,
-        notebook=section.notebook,
-        status="ok",
-        seconds=time.perf_counter() - started,
-    )
-    return SectionOutcome(result, fragment, running_nb, payloads, tables)
-
-
-def commit_section(outcome: SectionOutcome) -> SectionResult:
-    """Move a section's outputs into place (each file atomically); a failure is returned as it is."""
-    from . import downloads
-
-    result = outcome.result
-    if not result.ok or outcome.running is None:
-        return result
-    folder = outcome.running.parent
-    good_nb = folder / f"{result.stem}.ipynb"
-    os.replace(outcome.running, good_nb)
-    (folder / f"{result.stem}.failed.ipynb").unlink(missing_ok=True)
-    outputs = {}
-    for fmt, payload in outcome.payloads.items():
-        target = folder / f"{result.stem}.{fmt}"
-        write_atomic(target, payload)
-        outputs[fmt] = target
-    written = downloads.write_files(folder, result.stem, outcome.tables)  # the tables as XLSX and CSV
-    if written.xlsx is not None:
-        outputs["xlsx"], outputs["csv"] = written.xlsx, folder / "csv" / result.stem
-    result.executed = good_nb
-    result.outputs = outputs
-    return result
-
-
-def _execute(task: SectionTask, output: Path, kernel, timeout: float | None = None):
-    import papermill
-
-    from . import engine
-
-    if not task.section.notebook.exists():
-        raise NianbaoError(f"notebook {task.section.notebook} does not exist")
-    return papermill.execute_notebook(
-        str(task.section.notebook),
-        str(output),
-        parameters={"unit": str(task.uy.unit), "year": int(task.uy.year), "data_dir": str(task.data_dir)},
-        engine_name=engine.register(),
-        kernel_name=task.kernel,
-        language="python",  # nianbao's notebooks are Python; papermill needs it to write parameters
-        progress_bar=False,
-        log_output=False,
-        request_save_on_cell_execute=False,  # the engine keeps what ran when a kernel dies
-        execution_timeout=timeout if timeout is not None else task.timeout,
-        km=kernel.manager(),
-        partial_path=output,
-    )
 
 
 def _kernel_config():
@@ -559,46 +371,6 @@ def _failure(
 # ---------------------------------------------------------------------------------------------
 
 
-def _build_combined(
-    report: ReportResult,
-    spec: ReportSpec,
-    chosen: Sequence[Section],
-    fragments: dict[int, str | None],
-    uy: UnitYear,
-    formats: tuple[str, ...],
-    pool: ProcessPoolExecutor,
-) -> None:
-    if not spec.combined or not formats:
-        report.combined_skipped = "no combined report declared"
-        return
-    if report.failed:
-        failed = ", ".join(s.stem for s in report.failed)
-        report.combined_skipped = f"not rebuilt because a section failed ({failed}); any earlier report is kept"
-        return
-    missing = [s.part for s in spec.sections if s not in chosen]
-    if missing:
-        report.combined_skipped = f"not rebuilt: only some parts were run (not {', '.join(map(str, missing))})"
-        return
-    parts = [PartFragment(s.part, uy.heading(s.part), fragments[s.part] or "") for s in chosen]
-    executed = [s.executed for s in report.sections if s.executed is not None]
-    # Both in workers, side by side: WeasyPrint, nbformat and openpyxl are loaded there already,
-    # and WeasyPrint's font caches are warm.
-    pages = pool.submit(render_combined, parts, uy, formats)
-    tables = pool.submit(render_report_workbook, executed, uy)
-    try:
-        payloads = pages.result()
-        workbook = tables.result()
-    except Exception as exc:
-        report.combined_error = f"{type(exc).__name__}: {exc}"
-        return
-    if workbook is not None:
-        payloads["xlsx"] = workbook
-    for fmt, payload in payloads.items():
-        target = report.folder / f"{spec.combined}.{fmt}"
-        write_atomic(target, payload)
-        report.combined[fmt] = target
-
-
 def render_combined(parts: Sequence[PartFragment], uy: UnitYear, formats: Sequence[str]) -> dict[str, bytes]:
     """The combined report's files in memory: format → content."""
     from . import combined, pdf
@@ -609,6 +381,9 @@ def render_combined(parts: Sequence[PartFragment], uy: UnitYear, formats: Sequen
         payloads["html"] = page.encode("utf-8")
     if "pdf" in formats:
         payloads["pdf"] = pdf.render_pdf(page)
+        from .worker import release_memory
+
+        release_memory()
     return payloads
 
 
