@@ -360,3 +360,45 @@ def test_batch_on_a_dask_local_cluster(world):
     assert ran_in <= worker_pids and os.getpid() not in ran_in  # in the cluster's worker processes
     assert "beta 2020 done" in (world["out"] / "beta" / "2020" / "03_applications.html").read_text(encoding="utf-8")
     assert (world["out"] / "alpha" / "2020" / fingerprint.STAMP).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# progress and summary (no kernels)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_progress_bar_and_summary_table(world):
+    import io
+
+    from nianbao.jobs import JobResult, JobSpec
+    from nianbao.progress import Progress, clock
+
+    plan = batch.plan_batch(["alpha", "beta", "fail"], [2020, 2021], data_dir=world["data"], spec=world["spec"], out=world["out"])
+    stream = io.StringIO()
+    progress = Progress(stream, bar=True)
+    progress("plan", plan)
+    assert "6 jobs: 4 to run, 0 up to date (skipped), 2 without data" in stream.getvalue()
+    for spec in plan.specs[:2]:
+        progress("start", spec)
+    assert progress.time_left() is None and "left ?" in progress.status()
+    ok = JobResult("alpha", 2020, "ok", 4.0)
+    bad = JobResult("fail", 2020, "failed", 2.0, message="03_applications cell 2, line 7: ValueError: chaos")
+    progress("end", ok)
+    progress("end", bad)
+    status = progress.status()
+    assert "4/6" in status and "done 1 · failed 1 · skipped 2 · running 0" in status
+    assert progress.time_left() is not None and "left ?" not in status
+    text = stream.getvalue()
+    assert "fail/2020" in text and "ValueError: chaos" in text and "\r\x1b[2K" in text
+    assert clock(75) == "1:15" and clock(3725) == "1:02:05"
+
+    result = batch.BatchResult([ok, bad, *plan.missing], 6.5, world["out"], workers=2)
+    table = batch.format_table(result)
+    assert table[0].split() == ["job", "status", "time", "failure"]
+    assert any(line.startswith("fail/2020") and "ValueError: chaos" in line for line in table)
+    assert table[-1] == "4 jobs: 1 ok, 1 failed, 2 no-data in 6.5s (2 local workers)"
+    summary = batch.write_summary(result, world["out"] / "summary.csv")
+    rows = list(csv.DictReader(summary.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["status"] for r in rows] == ["ok", "failed", "no-data", "no-data"]
+    assert rows[1]["failure"].endswith("ValueError: chaos") and rows[0]["seconds"] == "4.0"
+    assert isinstance(plan.specs[0], JobSpec) and not result.ok

@@ -12,10 +12,12 @@ memory; only when all of its outputs are ready are they moved into place, each w
 :func:`os.replace` from a temporary file in the same folder. A reader therefore never sees a
 half-written file, and a failed run never replaces the outputs of an earlier good run.
 
-Sections run in worker processes (two by default). Each worker imports papermill, nbconvert and
-WeasyPrint once and keeps a kernel started ahead, warm and reused between its sections while
-they succeed (:mod:`nianbao.kernels`), then runs as many sections as it is given. A section that
-fails does not stop the others; its result names the notebook, the cell and the error.
+Sections run in worker processes (two by default, :mod:`nianbao.worker`). Each worker imports
+papermill, nbconvert and WeasyPrint once and keeps a kernel started ahead, warm, and reused
+between its sections while they succeed (:mod:`nianbao.kernels`). :mod:`nianbao.scheduler` hands
+them the work: every execution first, then the combined report's PDF beside the sections' PDFs.
+A section that fails does not stop the others; its result names the notebook, the cell and the
+error. ``nianbao batch`` (:mod:`nianbao.batch`) runs many unit-years on the same kind of workers.
 """
 
 from __future__ import annotations
