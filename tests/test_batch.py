@@ -402,3 +402,18 @@ def test_progress_bar_and_summary_table(world):
     assert [r["status"] for r in rows] == ["ok", "failed", "no-data", "no-data"]
     assert rows[1]["failure"].endswith("ValueError: chaos") and rows[0]["seconds"] == "4.0"
     assert isinstance(plan.specs[0], JobSpec) and not result.ok
+
+
+@pytest.mark.slow
+def test_worker_stuck_past_the_timeout_is_stopped(world, monkeypatch):
+    """The worker bounds each cell by the job's time left; a worker stuck elsewhere is killed by
+    the pool once the timeout and its grace have passed (here no grace at all)."""
+    from nianbao import pool
+
+    monkeypatch.setattr(pool, "GRACE", -1.5)
+    plan = batch.plan_batch(["slow", "alpha"], [2020], data_dir=world["data"], spec=world["spec"], out=world["out"],
+                            sections=["3"], formats=["html"], timeout=2)  # fmt: skip
+    results = {r.key: r for r in pool.LocalPool(1, plan.kernel).run(plan.specs)}
+    assert results["slow/2020"].status == "timeout" and "its worker was stopped" in results["slow/2020"].message
+    assert results["alpha/2020"].status in ("ok", "timeout")  # a new worker took it (its 2 s include start-up)
+    assert not list(world["out"].rglob(".*.running.ipynb"))

@@ -25,7 +25,7 @@ import io
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -331,7 +331,3 @@ def format_table(batch: BatchResult, *, all_rows: bool = False) -> list[str]:
     where = f"{batch.workers} {'Dask' if batch.backend == 'dask' else 'local'} worker{'s' if batch.workers != 1 else ''}"
     lines.append(f"{len(batch.results)} jobs: {tally} in {batch.seconds:.1f}s ({where})")
     return lines
-
-
-def status_counts(results: Sequence[JobResult]) -> Counter:
-    return Counter(r.status for r in results)

@@ -86,6 +86,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
+        self.spec = None
         self.conn.close()
 
 
@@ -106,8 +107,11 @@ class LocalPool:
             return
         self.workers = [_Worker(self.context, self.kernel) for _ in range(min(self.size, len(queue)))]
         while queue or any(w.busy for w in self.workers):
-            for worker in self.workers:
+            for i, worker in enumerate(self.workers):
                 if not worker.busy and queue:
+                    if not worker.process.is_alive():  # died while idle: replace it before use
+                        worker.kill()
+                        worker = self.workers[i] = _Worker(self.context, self.kernel)
                     spec = queue.popleft()
                     worker.give(spec)
                     self.running[spec.key] = spec
@@ -116,23 +120,22 @@ class LocalPool:
             busy = [w for w in self.workers if w.busy]
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
             now = time.monotonic()
-            for i, worker in enumerate(self.workers):
+            for worker in self.workers:
                 if not worker.busy:
                     continue
                 spec, seconds = worker.spec, now - worker.started
                 if worker.conn in ready or worker.process.sentinel in ready:
                     result, alive = self._receive(worker)
                 elif worker.overdue(now):
-                    worker.kill()
+                    worker.kill()  # its kernel notices its parent is gone and exits
                     remove_temporaries(spec.folder)
                     result, alive = _lost(spec, TIMEOUT, f"the job took longer than {spec.timeout:g} s; its worker was stopped"), False
                 else:
                     continue
                 if result is None:
                     continue
-                if not alive:
+                if not alive:  # replaced when there is a job for it (see above)
                     result.seconds = seconds
-                    self.workers[i] = _Worker(self.context, self.kernel)
                 self.running.pop(spec.key, None)
                 if result.retryable and spec.attempt == 1:
                     queue.appendleft(replace(spec, attempt=2))
