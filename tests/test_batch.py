@@ -417,3 +417,20 @@ def test_worker_stuck_past_the_timeout_is_stopped(world, monkeypatch):
     assert results["slow/2020"].status == "timeout" and "its worker was stopped" in results["slow/2020"].message
     assert results["alpha/2020"].status in ("ok", "timeout")  # a new worker took it (its 2 s include start-up)
     assert not list(world["out"].rglob(".*.running.ipynb"))
+
+
+@pytest.mark.slow
+def test_data_with_rule_errors_fails_its_job_unless_told(world, project_root):
+    text = (project_root / "data" / "units" / "shanghai" / "2020.yaml").read_text(encoding="utf-8")
+    broken = text.replace("unit: shanghai", "unit: broken").replace("[~, ~, ~, ~, ~, ~, 2124]", "[~, ~, ~, ~, ~, ~, 2125]")
+    assert broken.count("2125") == 1  # 结转下年度 no longer balances
+    target = world["data"] / "units" / "broken" / "2020.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(broken, encoding="utf-8")
+    refused = run(world, ["broken", "alpha"])
+    jobs = by_key(refused)
+    assert jobs["broken/2020"].status == "failed" and "rule error" in jobs["broken/2020"].message
+    assert "--continue-on-errors" in jobs["broken/2020"].message and jobs["alpha/2020"].status == "ok"
+    assert not (world["out"] / "broken" / "2020" / "03_applications.html").exists()
+    built = run(world, ["broken"], check_data=False)
+    assert built.ok and (world["out"] / "broken" / "2020" / "03_applications.html").exists()

@@ -97,7 +97,9 @@ def run_job(spec: JobSpec) -> JobResult:
         if spec.check_data:
             report_gate(spec.unit, spec.year, spec.data_dir)
     except DataHasErrors as exc:
-        return finish(FAILED, f"data: {exc}")
+        log.append(str(exc))
+        return finish(FAILED, f"data: {len([f for f in exc.findings if f.is_error])} rule error(s) in the data "
+                      f"(`nianbao check --unit {spec.unit} --year {spec.year}` lists them; --continue-on-errors builds anyway)")  # fmt: skip
     except NianbaoError as exc:
         return finish(FAILED, f"data: {exc}")
 
