@@ -149,10 +149,15 @@ def run_job(spec: JobSpec) -> JobResult:
             else:
                 if workbook is not None:
                     combined["xlsx"] = workbook
+                written = []
                 for fmt, payload in combined.items():
                     target = spec.folder / f"{spec.combined}.{fmt}"
                     runner.write_atomic(target, payload)
-                    outputs.append(target)
+                    written.append(target)
+                outputs.extend(written)
+                log.append(f"{spec.combined:<24} {'ok':<6} {'':>7}  " + " ".join(str(p) for p in written))
+        if combined_error:
+            log.append(f"{spec.combined:<24} FAILED          {combined_error}")
         if complete and not combined_error:
             from .fingerprint import write_stamp
 

@@ -1,14 +1,13 @@
 """The batch's progress display: a line per finished job, and a bar with the time left.
 
 On a terminal the bar is redrawn in place below the job lines; elsewhere (a log file, CI) only
-the job lines are printed. The time left is the remaining jobs times the time per job seen so
-far (wall time since the first job started, divided by the jobs finished).
+the job lines are printed. The time left is the jobs not finished times the mean time of the
+jobs finished so far, divided by the number of jobs that run at once.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
 
 from .jobs import FAILED, OK, SKIPPED, TIMEOUT
@@ -26,12 +25,14 @@ def clock(seconds: float) -> str:
 class Progress:
     """Follows a batch through :func:`nianbao.batch.execute_plan`'s events."""
 
-    def __init__(self, stream: TextIO | None = None, bar: bool | None = None):
+    def __init__(self, stream: TextIO | None = None, bar: bool | None = None, workers: int | None = None):
         self.stream = stream or sys.stderr
         self.bar = self.stream.isatty() if bar is None else bar
+        self.workers = workers  # jobs that run at once, when known (else: the most seen running)
         self.total = self.done = self.failed = self.skipped = self.running = 0
         self.to_run = 0
-        self.first_start: float | None = None
+        self.most_running = 0
+        self.durations: list[float] = []
         self._drawn = False
 
     # events ------------------------------------------------------------------------------------
@@ -48,9 +49,8 @@ class Progress:
         self.draw()
 
     def on_start(self, spec) -> None:
-        if self.first_start is None:
-            self.first_start = time.monotonic()
         self.running += 1
+        self.most_running = max(self.most_running, self.running)
         self.draw()
 
     def on_retry(self, result) -> None:
@@ -60,6 +60,8 @@ class Progress:
 
     def on_end(self, result) -> None:
         self.running -= 1
+        if result.status in (OK, FAILED, TIMEOUT):
+            self.durations.append(result.seconds)
         if result.status == OK:
             self.done += 1
         elif result.status in (FAILED, TIMEOUT):
@@ -77,11 +79,11 @@ class Progress:
     # drawing -----------------------------------------------------------------------------------
 
     def time_left(self) -> float | None:
-        finished = self.done + self.failed
-        if not finished or self.first_start is None:
+        if not self.durations:
             return None
-        per_job = (time.monotonic() - self.first_start) / finished
-        return per_job * max(0, self.to_run - finished)
+        at_once = max(1, min(self.most_running, self.workers or self.most_running))
+        mean = sum(self.durations) / len(self.durations)
+        return mean * max(0, self.to_run - self.done - self.failed) / at_once
 
     def status(self) -> str:
         finished = self.done + self.failed + self.skipped

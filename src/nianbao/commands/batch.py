@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..cli import EXIT_FAILED, EXIT_OK, _shown
     from ..progress import Progress
 
-    progress = Progress(bar=False if args.no_progress else None)
+    progress = Progress(bar=False if args.no_progress else None, workers=None if args.scheduler else (args.workers or 2))
     plan = batch.plan_batch(
         args.units,
         batch.parse_years(args.years),
