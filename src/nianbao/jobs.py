@@ -10,6 +10,7 @@ half-written file, no temporary file. The stamp is written last; a job without o
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import resource
 import signal
@@ -113,7 +114,7 @@ def run_job(spec: JobSpec) -> JobResult:
             if left <= 1:
                 timed_out = True
                 break
-            cell_timeout = max(1, int(min(cell_timeout or left, left)))  # nbclient wants whole seconds
+            cell_timeout = math.ceil(min(cell_timeout or left, left))  # nbclient wants whole seconds
         task = runner.SectionTask(section, uy, spec.folder, spec.data_dir, spec.kernel, spec.formats, spec.cell_timeout)
         outcome = worker.produce_section(task, timeout=cell_timeout)
         outcomes.append(outcome)
