@@ -116,6 +116,7 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
     t = time.perf_counter()
     runner.render_report_workbook([work / f"{s.stem}.ipynb" for s in spec.sections], uy)
     workbook = time.perf_counter() - t
+    lean, lab = _template_costs(work / f"{spec.sections[2].stem}.ipynb", uy, spec.sections[2].part)
 
     print(f"profile of one report ({unit} {year}), pieces one after the other in one process (s):")
     print(f"  worker imports (papermill, nbconvert, WeasyPrint): {imports:.2f}")
@@ -125,4 +126,27 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
     totals = [sum(r[i] for r in rows) for i in range(1, 6)]
     print(f"  {'total':<22}" + "".join(f"{v:>{w}.2f}" for v, w in zip(totals, (13, 15, 9, 7, 7))))
     print(f"  combined report PDF: {combined_pdf:.2f}; report.xlsx: {workbook:.2f}")
+    print(f"  PDF of {spec.sections[2].stem} from nianbao's lean page: {lean:.2f}; "
+          f"from nbconvert's default (lab) HTML of the same notebook: {lab:.2f}")
     print(f"  (process {os.getpid()})")
+
+
+def _template_costs(executed: Path, uy, part: int) -> tuple[float, float]:
+    """WeasyPrint time for one section: nianbao's lean page against nbconvert's default HTML."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from weasyprint import HTML
+
+    from nianbao import export
+
+    nb = nbformat.read(str(executed), as_version=4)
+    lean_page = export.section_page(export.notebook_fragment(nb), uy=uy, part=part)
+    lab_page, _ = HTMLExporter().from_notebook_node(nb)
+
+    def render(page: str) -> float:
+        HTML(string=page).render().write_pdf()  # warm
+        start = time.perf_counter()
+        HTML(string=page).render().write_pdf()
+        return time.perf_counter() - start
+
+    return render(lean_page), render(lab_page)
