@@ -304,15 +304,41 @@ def test_interrupted_batch_leaves_no_partial_outputs_and_resumes(world):
 
 
 @pytest.mark.slow
-def test_kernel_is_reused_within_a_job_and_cleaned_between_notebooks(world):
-    result = run(world, ["alpha"], sections=["1", "2"])
+def test_kernel_is_reused_and_cleaned_between_notebooks(world):
+    result = run(world, ["alpha", "beta"], sections=["1", "2"])
     assert result.ok, [r.message for r in result.results]
-    folder = world["out"] / "alpha" / "2020"
-    pids = [re.search(r"pid (\d+)", (folder / f"{s}.html").read_text(encoding="utf-8")).group(1) for s in STEMS[:2]]
-    assert pids[0] == pids[1]  # one warm kernel for both notebooks...
-    executed = json.loads((folder / "02_proactive.ipynb").read_text(encoding="utf-8"))
-    counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
-    assert counts[0] == 1  # ...numbered from 1 again, and (asserted in the notebook) cleaned
+    pids = set()
+    for unit in ("alpha", "beta"):
+        folder = world["out"] / unit / "2020"
+        pids |= {re.search(r"pid (\d+)", (folder / f"{s}.html").read_text(encoding="utf-8")).group(1) for s in STEMS[:2]}
+        executed = json.loads((folder / "02_proactive.ipynb").read_text(encoding="utf-8"))
+        counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
+        assert counts[0] == 1  # numbered from 1 again, and (asserted in the notebook) cleaned
+    assert len(pids) == 1  # one warm kernel for the four notebooks of the two jobs
+
+
+def test_kernel_slot_replaces_a_kernel_after_a_failure_and_after_max_uses():
+    from nianbao.kernels import KernelSlot
+
+    slot = KernelSlot("python3", start=False, max_uses=2)
+
+    class Used:  # stands for a WarmKernel: only its use count matters here
+        def __init__(self, uses):
+            self.uses, self.closed = uses, False
+
+        def close(self):
+            self.closed = True
+
+    renewed = []
+    slot.renew = lambda: renewed.append(True)  # noqa: E731 - no kernel started in this test
+    slot.kernel = Used(1)
+    slot.release(ok=True)
+    assert renewed == []
+    slot.release(ok=False)
+    assert renewed == [True]
+    slot.kernel = Used(2)
+    slot.release(ok=True)
+    assert renewed == [True, True]
 
 
 # ---------------------------------------------------------------------------------------------

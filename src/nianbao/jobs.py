@@ -105,7 +105,7 @@ def run_job(spec: JobSpec) -> JobResult:
         return finish(FAILED, f"data: {exc}")
 
     spec.folder.mkdir(parents=True, exist_ok=True)
-    outcomes: list[worker.SectionOutcome] = []
+    outcomes: list[worker.SectionOutcome] = []  # the kernel is reused across jobs (see kernels.py)
     timed_out = False
     for section in spec.sections:
         cell_timeout: int | None = spec.cell_timeout
@@ -123,7 +123,6 @@ def run_job(spec: JobSpec) -> JobResult:
                 timed_out = True
             if outcome.result.retryable:
                 break  # the kernel died: the whole job is retried, or reported
-    worker.kernel_slot(spec.kernel).renew()  # the next job's kernel warms up while we export
 
     failed = [o.result for o in outcomes if not o.result.ok]
     complete = len(outcomes) == len(spec.sections) and not failed

@@ -1,18 +1,20 @@
 """Kernels started ahead and reused safely: the per-notebook fixed cost taken out of a worker.
 
-A fresh kernel costs about 2 s of CPU before the notebook's first line runs: the kernel process
-starts (≈0.7 s), then the notebook imports pandas, matplotlib and seaborn (≈1.1 s). A worker
-therefore keeps one :class:`WarmKernel` at hand:
+A fresh kernel costs about 1 s of CPU before the notebook's own work begins, as much as running
+a report section: the kernel process starts (≈0.5 s on the 2-core test machine), then the
+notebook imports pandas, matplotlib and seaborn (≈0.5 s). A worker therefore keeps one
+:class:`WarmKernel` at hand:
 
 * it is *started ahead*: launched, and told to import the heavy libraries, as soon as the
   previous one is retired, so that its start-up overlaps the worker's own work (exporting
   HTML and PDF of the notebook just run);
-* it is *reused safely*: between two notebooks of the same job, :mod:`nianbao.kernel_state`
-  restores what a notebook may change (the user namespace, matplotlib's and pandas' settings,
-  warnings, the working folder, ``sys.path``, the execution counter), so each notebook starts as
-  in a new kernel, only with the libraries already imported;
+* it is *reused safely*: between two notebooks, :mod:`nianbao.kernel_state` restores what a
+  notebook may change (the user namespace, matplotlib's and pandas' settings, warnings, the
+  working folder, ``sys.path``, the execution counter), so each notebook starts as in a new
+  kernel, only with the libraries already imported;
 * it is *retired* after a failure (a cell that raised, a timeout, a dead kernel: its state is
-  unknown) and at the end of every job, so one unit-year never sees another's kernel.
+  unknown) and after :data:`MAX_USES` notebooks (so that whatever a notebook leaves in memory
+  cannot pile up), and the next one is started at once.
 
 The kernel talks over Unix sockets with a unique name (see :func:`kernel_config`), and writes
 its stderr to a log of its own, whose tail goes into failure messages.
@@ -42,6 +44,7 @@ WARM_IMPORTS = (
 )
 
 START_TIMEOUT = 120  # seconds a kernel may take to start and import WARM_IMPORTS
+MAX_USES = 30  # notebooks one kernel runs before it is replaced (five unit-years of six parts)
 
 
 class KernelStartError(NianbaoError):
@@ -181,14 +184,15 @@ class WarmKernel:
 
 
 class KernelSlot:
-    """The kernel a worker hands to its notebooks: one warm kernel, reused within a job.
+    """The kernel a worker hands to its notebooks: one warm kernel, reused up to ``max_uses`` times.
 
     ``reuse`` False gives every notebook a kernel of its own (each still started ahead).
     """
 
-    def __init__(self, kernel_name: str, *, reuse: bool = True, start: bool = True):
+    def __init__(self, kernel_name: str, *, reuse: bool = True, start: bool = True, max_uses: int = MAX_USES):
         self.kernel_name = kernel_name
         self.reuse = reuse
+        self.max_uses = max_uses
         self.kernel: WarmKernel | None = None
         self._dirty = False
         if start:
@@ -204,8 +208,9 @@ class KernelSlot:
         return self.kernel
 
     def release(self, ok: bool) -> None:
-        """After a notebook: keep the kernel for the next one if it ran cleanly, else replace it."""
-        if not ok or not self.reuse:
+        """After a notebook: keep the kernel for the next one if it ran cleanly and has not run
+        ``max_uses`` notebooks yet; else replace it (the new one starts now, ahead of need)."""
+        if not ok or not self.reuse or (self.kernel is not None and self.kernel.uses >= self.max_uses):
             self.renew()
 
     def renew(self) -> None:

@@ -22,6 +22,7 @@ from .runner import CellError, SectionResult, SectionTask, _cell_error, _failure
 #: The warm kernels of this worker process, one per thread that runs sections (a Dask worker may
 #: run tasks in several threads); see :func:`warm_up` and :func:`kernel_slot`.
 _SLOTS: dict = {}
+_warmed = False  # the libraries are imported (once per process)
 
 
 def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
@@ -33,8 +34,10 @@ def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
     uses. Workers are our own processes, so they skip it.
 
     With ``kernel`` (a kernel name), the worker launches that kernel first, so that the kernel
-    imports pandas and matplotlib while this process imports papermill and WeasyPrint.
+    imports pandas and matplotlib while this process imports papermill and WeasyPrint. Calling it
+    again (a Dask worker does, before each job) only starts a kernel for a new thread.
     """
+    global _warmed
     import logging
     import multiprocessing.util
     import threading
@@ -45,6 +48,8 @@ def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
         if not _SLOTS:
             multiprocessing.util.Finalize(None, close_kernels, exitpriority=10)  # workers skip atexit
         _SLOTS[threading.get_ident()] = KernelSlot(kernel, reuse=reuse)
+    if _warmed:
+        return
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
@@ -58,6 +63,7 @@ def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
 
     gc.collect()
     gc.freeze()  # what is loaded now lives as long as the worker: spare it every later collection
+    _warmed = True
 
 
 def close_kernels() -> None:
