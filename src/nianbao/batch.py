@@ -65,7 +65,7 @@ class BatchResult:
     interrupted: bool = False
     backend: str = "local"
     workers: int = 0
-    peaks: dict[int, tuple[float, float]] = field(default_factory=dict)  # worker pid -> (worker MB, kernel MB)
+    peaks: dict[int, tuple[float, float]] = field(default_factory=dict)  # worker pid -> peak MB (worker, kernel)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -330,4 +330,7 @@ def format_table(batch: BatchResult, *, all_rows: bool = False) -> list[str]:
     tally = ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
     where = f"{batch.workers} {'Dask' if batch.backend == 'dask' else 'local'} worker{'s' if batch.workers != 1 else ''}"
     lines.append(f"{len(batch.results)} jobs: {tally} in {batch.seconds:.1f}s ({where})")
+    if batch.peaks:
+        worker, kernel = max(batch.peaks.values(), key=sum)
+        lines.append(f"peak memory of a worker: {worker:.0f} MB, with its kernel {worker + kernel:.0f} MB")
     return lines

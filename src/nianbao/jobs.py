@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import resource
 import signal
 import time
 from dataclasses import dataclass, field
@@ -62,7 +61,7 @@ class JobResult:
     retryable: bool = False  # the kernel or the worker died: may succeed when run again
     worker_pid: int | None = None
     worker_peak_mb: float = 0.0  # this worker process's peak resident memory so far
-    kernel_peak_mb: float = 0.0  # the largest peak of the kernels this worker has retired
+    kernel_peak_mb: float = 0.0  # the largest peak resident memory of this worker's kernels so far
 
     @property
     def key(self) -> str:
@@ -75,7 +74,7 @@ class JobResult:
 
 def run_job(spec: JobSpec) -> JobResult:
     """Run and export the job's sections in this worker, then its combined report."""
-    from . import runner, worker
+    from . import kernels, runner, worker
     from .check import DataHasErrors, report_gate
     from .datafiles import DataStore
     from .errors import NianbaoError
@@ -89,8 +88,7 @@ def run_job(spec: JobSpec) -> JobResult:
         log.append(f"{status} in {seconds:.1f}s" + (f": {message}" if message else ""))
         return JobResult(
             spec.unit, spec.year, status, seconds, spec.attempt, message, "\n".join(log) + "\n",
-            worker_pid=os.getpid(), worker_peak_mb=_peak_mb(resource.RUSAGE_SELF),
-            kernel_peak_mb=_peak_mb(resource.RUSAGE_CHILDREN), **kw,
+            worker_pid=os.getpid(), worker_peak_mb=kernels.peak_rss_mb(os.getpid()), kernel_peak_mb=_kernel_peak_mb(), **kw,
         )  # fmt: skip
 
     try:
@@ -207,8 +205,15 @@ def _section_line(result) -> str:
     return format_section(result)
 
 
-def _peak_mb(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+def _kernel_peak_mb() -> float:
+    """The largest peak memory of this worker's kernels: the current one and those retired."""
+    import threading
+
+    from . import kernels, worker
+
+    slot = worker._SLOTS.get(threading.get_ident())  # noqa: SLF001 - never start a kernel just to measure it
+    current = kernels.peak_rss_mb(slot.kernel.pid) if slot is not None and slot.kernel is not None else 0.0
+    return max(current, kernels.retired_peak_mb)
 
 
 @contextlib.contextmanager

@@ -47,6 +47,24 @@ START_TIMEOUT = 120  # seconds a kernel may take to start and import WARM_IMPORT
 MAX_USES = 30  # notebooks one kernel runs before it is replaced (five unit-years of six parts)
 
 
+#: The largest peak resident memory (MB) of the kernels this process has retired.
+retired_peak_mb = 0.0
+
+
+def peak_rss_mb(pid: int | None) -> float:
+    """A process's peak resident memory in MB (Linux: VmHWM in /proc; elsewhere 0)."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
 class KernelStartError(NianbaoError):
     """A kernel did not start, or failed while importing the libraries it is warmed with."""
 
@@ -164,8 +182,10 @@ class WarmKernel:
 
     def close(self) -> None:
         """Stop the kernel at once (its outputs are already collected) and free its resources."""
+        global retired_peak_mb
         from jupyter_core.utils import run_sync
 
+        retired_peak_mb = max(retired_peak_mb, peak_rss_mb(self.pid))
         try:
             self._client.stop_channels()
         except Exception:
