@@ -15,8 +15,9 @@ profile: the pieces of one report, one after the other in one process: starting 
     the imports in it, executing, HTML, PDF, combined PDF.
 
 Run with the project's environment: ``.venv/bin/python bench/bench_batch.py`` (``--parts`` picks
-some of a,b,c,d,e,profile). The machine's load is printed before and after: other work running
-at the same time makes every figure slower, so rerun when ``uptime`` shows the machine quiet.
+some of a,b,c,d,e,profile). The machine's load is printed before and after, and for (a)-(c) the
+CPU time other processes took meanwhile: other work at the same time makes every figure slower
+(and the 2-worker run of (c) most of all), so rerun when it shows the machine was not quiet.
 """
 
 from __future__ import annotations
@@ -44,6 +45,36 @@ BATCH_YEARS = "2019-2023"
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+class OtherLoad:
+    """CPU time that processes other than this benchmark's used while a part ran: the whole
+    machine's busy time minus ours (our finished child processes, all of them waited for)."""
+
+    def __enter__(self):
+        import psutil
+        import resource
+
+        self._psutil, self._resource = psutil, resource
+        self.machine, self.ours, self.started = self._busy(), self._ours(), time.perf_counter()
+        return self
+
+    def _busy(self) -> float:
+        t = self._psutil.cpu_times()
+        return t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0)
+
+    def _ours(self) -> float:
+        own = self._resource.getrusage(self._resource.RUSAGE_SELF)
+        children = self._resource.getrusage(self._resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    def __exit__(self, *exc):
+        machine, ours = self._busy() - self.machine, self._ours() - self.ours
+        self.seconds = max(0.0, machine - ours)
+        self.wall = time.perf_counter() - self.started
+
+    def __str__(self) -> str:
+        return f"other processes used {self.seconds:.1f} CPU-s meanwhile ({self.seconds / self.wall * 100:.0f}% of one core)"
 
 
 def ensure_demo() -> None:
@@ -117,31 +148,34 @@ def run_measured(cmd: list[str]) -> tuple[float, dict[int, float]]:
 
 
 def part_a(unit: str, year: int, work: Path, kernel: str) -> float:
-    total, steps = time_naive(unit, year, work / "naive", kernel)
+    with OtherLoad() as other:
+        total, steps = time_naive(unit, year, work / "naive", kernel)
     print(f"(a) naive chain, 6 × papermill + nbconvert + weasyprint CLI: {total:6.1f} s  "
-          f"(papermill {steps['papermill']:.1f}, nbconvert {steps['nbconvert']:.1f}, weasyprint {steps['weasyprint']:.1f})", flush=True)  # fmt: skip
+          f"(papermill {steps['papermill']:.1f}, nbconvert {steps['nbconvert']:.1f}, weasyprint {steps['weasyprint']:.1f}); {other}", flush=True)  # fmt: skip
     return total
 
 
 def part_b(unit: str, year: int, work: Path, repeat: int) -> tuple[float, dict[int, float]]:
     times, peaks = [], {}
-    for i in range(repeat):
-        seconds, p = run_measured([tool("nianbao"), "report", "--unit", unit, "--year", str(year), "--out", str(work / f"report-{i}")])
-        times.append(seconds)
-        peaks.update(p)
+    with OtherLoad() as other:
+        for i in range(repeat):
+            seconds, p = run_measured([tool("nianbao"), "report", "--unit", unit, "--year", str(year), "--out", str(work / f"report-{i}")])
+            times.append(seconds)
+            peaks.update(p)
     b = statistics.median(times)
     print(f"(b) nianbao report --unit {unit} --year {year}: {b:6.1f} s  (runs: {', '.join(f'{t:.1f}' for t in times)}; "
-          f"worker+kernel peaks {', '.join(f'{m:.0f}' for m in peaks.values())} MB PSS)", flush=True)  # fmt: skip
+          f"worker+kernel peaks {', '.join(f'{m:.0f}' for m in peaks.values())} MB PSS); {other}", flush=True)  # fmt: skip
     return b, peaks
 
 
 def part_c(work: Path, workers: int) -> tuple[float, dict[int, float]]:
     cmd = [tool("nianbao"), "batch", "--data", "demo", "--units", BATCH_UNITS, "--years", BATCH_YEARS,
            "--workers", str(workers), "--out", str(work / f"batch-{workers}"), "--no-progress", "--force"]  # fmt: skip
-    seconds, peaks = run_measured(cmd)
+    with OtherLoad() as other:
+        seconds, peaks = run_measured(cmd)
     print(f"(c) nianbao batch, 20 unit-years, {workers} worker{'s' if workers > 1 else ''}: {seconds:6.1f} s  "
           f"({20 / seconds * 60:.1f} unit-years/min; peak per worker with its kernel: "
-          f"{', '.join(f'{m:.0f}' for m in peaks.values())} MB PSS)", flush=True)  # fmt: skip
+          f"{', '.join(f'{m:.0f}' for m in peaks.values())} MB PSS); {other}", flush=True)  # fmt: skip
     return seconds, peaks
 
 

@@ -3,8 +3,9 @@
 Registered with papermill's engine registry as ``nianbao``. It is papermill's own nbclient
 engine with two differences:
 
-* the kernel manager ``km`` comes from the caller (a warm kernel) and the kernel is left
-  running afterwards: the caller decides whether it is reused or retired;
+* the kernel manager ``km`` (and, optionally, a connected client ``kc``) come from the caller
+  (a warm kernel), and the kernel is left running afterwards: the caller decides whether it is
+  reused or retired;
 * the notebook is not saved after every cell (a JSON dump and a schema validation per cell);
   instead, when execution stops on something other than a cell error (the kernel died, the
   kernel did not answer), what ran so far is written to ``partial_path`` for inspection.
@@ -38,6 +39,7 @@ def register() -> str:
             start_timeout=60,
             execution_timeout=None,
             km=None,
+            kc=None,
             partial_path=None,
             **kwargs,
         ):
@@ -53,6 +55,7 @@ def register() -> str:
                 stderr_file=stderr_file,
             )
             client = PapermillNotebookClient(nb_man, km=km, **options)
+            client.kc = kc  # a client already connected: nbclient then skips connecting its own
             try:
                 return client.execute()
             except BaseException:
@@ -60,7 +63,7 @@ def register() -> str:
                     write_ipynb(nb_man.nb, str(partial_path))
                 raise
             finally:
-                if client.kc is not None:
+                if kc is None and client.kc is not None:
                     client.kc.stop_channels()
 
     papermill_engines.register(NAME, WarmKernelEngine)

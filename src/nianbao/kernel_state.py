@@ -17,6 +17,8 @@ _saved: dict = {}
 
 
 def snapshot() -> None:
+    import gc
+
     import matplotlib
 
     _saved.clear()
@@ -24,6 +26,8 @@ def snapshot() -> None:
     _saved["cwd"] = os.getcwd()
     _saved["path"] = list(sys.path)
     _saved["warnings"] = list(warnings.filters)
+    gc.collect()
+    gc.freeze()  # the imported libraries stay: spare them the collections %reset makes
 
 
 def restore() -> None:

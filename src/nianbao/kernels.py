@@ -114,6 +114,7 @@ class WarmKernel:
         self.started = time.perf_counter()
         run_sync(self.km.start_kernel)(stdout=self.log, stderr=self.log)
         self._client = self._blocking_client()
+        self._async_client = None
         self._pending = self._client.execute(_warm_code(imports), silent=True, store_history=False)
 
     def _blocking_client(self):
@@ -157,6 +158,26 @@ class WarmKernel:
         self.uses += 1
         return self.km
 
+    def client(self, timeout: float = START_TIMEOUT):
+        """The asynchronous client that notebooks run through, connected once per kernel.
+
+        A new client per notebook (nbclient's way) waits for the kernel to answer and then at
+        least 0.2 s more for its IOPub channel to go quiet: idle time in every notebook.
+        """
+        from jupyter_core.utils import run_sync
+
+        if self._async_client is None:
+            client = self.km.client()
+            client.start_channels()
+            try:
+                run_sync(client._async_wait_for_ready)(timeout=timeout)  # noqa: SLF001 - wait_for_ready's coroutine
+            except RuntimeError as exc:
+                client.stop_channels()
+                raise KernelStartError(f"the kernel does not answer: {exc}{self.tail()}") from None
+            client.allow_stdin = False
+            self._async_client = client
+        return self._async_client
+
     def reset(self) -> None:
         """Ask the kernel to restore its state as it was when warm (waited for in :meth:`manager`)."""
         self._pending = self._client.execute(RESTORE_CODE, silent=True, store_history=False)
@@ -186,10 +207,12 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         retired_peak_mb = max(retired_peak_mb, peak_rss_mb(self.pid))
-        try:
-            self._client.stop_channels()
-        except Exception:
-            pass
+        for client in (self._client, self._async_client):
+            try:
+                if client is not None:
+                    client.stop_channels()
+            except Exception:
+                pass
         try:
             if self.alive():
                 run_sync(self.km.shutdown_kernel)(now=True)
@@ -222,16 +245,20 @@ class KernelSlot:
         """A warm kernel for the next notebook (started now if none is waiting)."""
         if self.kernel is None:
             self.kernel = WarmKernel(self.kernel_name)
-        elif self._dirty:
+        elif self._dirty:  # released without a reset (not through release())
             self.kernel.reset()
         self._dirty = True
         return self.kernel
 
     def release(self, ok: bool) -> None:
         """After a notebook: keep the kernel for the next one if it ran cleanly and has not run
-        ``max_uses`` notebooks yet; else replace it (the new one starts now, ahead of need)."""
+        ``max_uses`` notebooks yet, and have it restore its state now, while this process
+        exports; else replace it (the new one starts now, ahead of need)."""
         if not ok or not self.reuse or (self.kernel is not None and self.kernel.uses >= self.max_uses):
             self.renew()
+        elif self.kernel is not None and self._dirty:
+            self.kernel.reset()
+            self._dirty = False
 
     def renew(self) -> None:
         """Retire the current kernel and start the next one ahead."""

@@ -262,6 +262,7 @@ def _execute(task: SectionTask, output: Path, kernel, timeout: float | None = No
         request_save_on_cell_execute=False,  # the engine keeps what ran when a kernel dies
         execution_timeout=timeout if timeout is not None else task.timeout,
         km=kernel.manager(),
+        kc=kernel.client(),
         partial_path=output,
     )
 
