@@ -11,7 +11,8 @@ notebook imports pandas, matplotlib and seaborn (≈0.5 s). A worker therefore k
 * it is *reused safely*: between two notebooks, :mod:`nianbao.kernel_state` restores what a
   notebook may change (the user namespace, matplotlib's and pandas' settings, warnings, the
   working folder, ``sys.path``, the execution counter), so each notebook starts as in a new
-  kernel, only with the libraries already imported;
+  kernel, only with the libraries already imported. The restoring runs in the kernel while the
+  worker exports the notebook just run, and the notebooks share one connected client;
 * it is *retired* after a failure (a cell that raised, a timeout, a dead kernel: its state is
   unknown) and after :data:`MAX_USES` notebooks (so that whatever a notebook leaves in memory
   cannot pile up), and the next one is started at once.
