@@ -4,7 +4,7 @@ STAMP   := $(VENV)/.nianbao-setup
 UNIT    ?= shanghai
 YEAR    ?= 2020
 
-.PHONY: report test setup clean bench
+.PHONY: report test setup clean bench lock
 
 report: $(STAMP)
 	$(VENV)/bin/nianbao report --unit $(UNIT) --year $(YEAR)
@@ -14,7 +14,7 @@ test: $(STAMP)
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/setup.sh
+$(STAMP): pyproject.toml requirements.lock scripts/setup.sh
 	bash scripts/setup.sh
 	@touch $@
 
@@ -23,3 +23,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf outputs/*/ $(VENV)
+
+# Re-pin requirements.lock after changing the dependencies in pyproject.toml (and environment.yml).
+lock:
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --generate-hashes -o requirements.lock

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Set up everything nianbao needs on a Debian/Ubuntu machine, idempotently:
-# system fonts and libraries (apt, when root or sudo is available), a virtual environment in
-# .venv with the project and its dependencies, the Jupyter kernel "nianbao" and matplotlib's
-# font cache. Re-running it when all is in place does nothing costly.
+# system packages (apt, when root or sudo is available): CJK fonts, Pango for WeasyPrint, poppler,
+# Tesseract with its simplified-Chinese data (OCR of scanned reports) and LibreOffice Writer
+# (DOC/WPS conversion); a virtual environment in .venv with the exact versions of
+# requirements.lock, then the project itself; the Jupyter kernel "nianbao" and matplotlib's font
+# cache. Re-running it when all is in place does nothing costly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${NIANBAO_VENV:-.venv}
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils)
+SYSTEM_PACKAGES=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
+                 tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui)
 
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -57,8 +60,9 @@ if [ ! -x "$VENV/bin/python" ]; then
     log "creating virtual environment $VENV"
     "$PYTHON" -m venv "$VENV"
 fi
-log "installing Python packages"
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]"
+log "installing Python packages (requirements.lock), then nianbao itself"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
 
 log "registering the Jupyter kernel 'nianbao'"
 "$VENV/bin/python" -m ipykernel install --sys-prefix --name nianbao --display-name "Python (nianbao)" >/dev/null

@@ -36,3 +36,43 @@ def test_committed_notebooks_carry_no_outputs_and_keep_tags(project_root):
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
         assert "parameters" in code[0]["metadata"].get("tags", []), path.name
+
+
+def _locked(project_root) -> dict[str, list[str]]:
+    """name → pinned versions in requirements.lock (a name may be pinned twice, for two Pythons)."""
+    pins: dict[str, list[str]] = {}
+    for line in (project_root / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", line)
+        if m:
+            pins.setdefault(m.group(1).lower().replace("_", "-"), []).append(m.group(2))
+    return pins
+
+
+def test_lock_pins_every_dependency_within_pyproject(project_root):
+    """requirements.lock (uv pip compile, `make lock`) is in step with pyproject.toml: every
+    direct dependency is pinned there, with hashes, at a version its specifier allows."""
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((project_root / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
+    pins = _locked(project_root)
+    for text in wanted:
+        req = Requirement(text)
+        name = req.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
+        for version in pins[name]:
+            assert req.specifier.contains(version, prereleases=True), f"{name}=={version} is outside {req.specifier}: run `make lock`"
+    lock = (project_root / "requirements.lock").read_text(encoding="utf-8")
+    assert "--hash=sha256:" in lock
+    assert "uv pip compile pyproject.toml --extra dev" in lock
+
+
+def test_requires_python_is_what_is_tested(project_root):
+    import sys
+
+    from packaging.specifiers import SpecifierSet
+
+    pyproject = tomllib.loads((project_root / "pyproject.toml").read_text(encoding="utf-8"))
+    claimed = SpecifierSet(pyproject["project"]["requires-python"])
+    assert claimed.contains(f"{sys.version_info.major}.{sys.version_info.minor}")
+    assert not claimed.contains("3.10"), "tomllib needs 3.11: do not claim 3.10"
