@@ -78,7 +78,7 @@ class OtherLoad:
 
 
 def ensure_demo() -> None:
-    from nianbao.datafiles import resolve_data_dir
+    from nianbao.data.files import resolve_data_dir
 
     if not (resolve_data_dir("demo") / "units" / "huangpu" / "2023.yaml").exists():
         subprocess.run([tool("nianbao"), "demo"], check=True, capture_output=True)
@@ -199,7 +199,7 @@ print(json.dumps(floor({str(report_folder)!r})))
 
 def part_e(work: Path, jobs: int) -> float:
     """A batch of ``jobs`` cheap unit-years (part 5 only, HTML), run once, then rerun unchanged."""
-    from nianbao.datafiles import DataStore, resolve_data_dir
+    from nianbao.data.files import DataStore, resolve_data_dir
 
     store = DataStore(resolve_data_dir("demo"))
     units = store.units()
@@ -246,8 +246,8 @@ def main() -> int:
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
-    from nianbao.project import load_report_spec
-    from nianbao.runner import resolve_kernel
+    from nianbao.run.notebooks import load_report_spec
+    from nianbao.run.report import resolve_kernel
 
     kernel = resolve_kernel(load_report_spec().kernel)
     ensure_demo()

@@ -20,9 +20,10 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from nianbao import metrics, schema
-from nianbao.datafiles import dump_unit_year, unit_year_path
-from nianbao.model import Statement, UnitYear
+from nianbao.rules import metrics
+from nianbao.format import schema
+from nianbao.data.files import dump_unit_year, unit_year_path
+from nianbao.data.model import Statement, UnitYear
 
 YEARS = range(2019, 2024)
 PARTS = schema.TABLE_B_PART_COLUMNS

@@ -21,8 +21,8 @@ def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[
     from IPython.utils.capture import capture_output
     from weasyprint import HTML
 
-    from nianbao import pdf
-    from nianbao.project import load_report_spec
+    from nianbao.render import pdf
+    from nianbao.run.notebooks import load_report_spec
 
     import matplotlib
     from matplotlib_inline.backend_inline import configure_inline_support
@@ -79,9 +79,10 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
 
-    from nianbao import combined, engine, export, pdf, runner, worker
-    from nianbao.datafiles import DataStore
-    from nianbao.kernels import WARM_IMPORTS, WarmKernel
+    from nianbao.render import combined, html as export, pdf
+    from nianbao.run import engine, report as runner, worker
+    from nianbao.data.files import DataStore
+    from nianbao.run.kernels import WARM_IMPORTS, WarmKernel
 
     export._exporter()  # noqa: SLF001
     engine.register()
@@ -137,7 +138,7 @@ def _template_costs(executed: Path, uy, part: int) -> tuple[float, float]:
     from nbconvert import HTMLExporter
     from weasyprint import HTML
 
-    from nianbao import export
+    from nianbao.render import html as export
 
     nb = nbformat.read(str(executed), as_version=4)
     lean_page = export.section_page(export.notebook_fragment(nb), uy=uy, part=part)

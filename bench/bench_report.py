@@ -47,7 +47,7 @@ def time_nianbao(unit: str, year: int, out: Path) -> float:
 
 
 def time_naive(unit: str, year: int, out: Path, kernel: str) -> tuple[float, dict[str, float]]:
-    from nianbao.project import load_report_spec
+    from nianbao.run.notebooks import load_report_spec
 
     out.mkdir(parents=True, exist_ok=True)
     steps = {"papermill": 0.0, "nbconvert": 0.0, "weasyprint": 0.0}
@@ -77,8 +77,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary output folder")
     args = parser.parse_args()
 
-    from nianbao.runner import resolve_kernel
-    from nianbao.project import load_report_spec
+    from nianbao.run.report import resolve_kernel
+    from nianbao.run.notebooks import load_report_spec
 
     kernel = resolve_kernel(load_report_spec().kernel)
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))

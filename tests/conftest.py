@@ -18,7 +18,7 @@ def fixture_data() -> Path:
 
 @pytest.fixture(scope="session")
 def shanghai():
-    from nianbao.datafiles import DataStore
+    from nianbao.data.files import DataStore
 
     return DataStore(ROOT / "data").load("shanghai", 2020)
 
@@ -26,7 +26,7 @@ def shanghai():
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory) -> Path:
     """The demo data set (nianbao demo, default seed and years), written once per test session."""
-    from nianbao.demo import write_demo
+    from nianbao.workflows.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo")
     write_demo(folder)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import batch, fingerprint
+from nianbao.batch import plan as batch, fingerprint
 from nianbao.errors import NianbaoError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
@@ -318,7 +318,7 @@ def test_kernel_is_reused_and_cleaned_between_notebooks(world):
 
 
 def test_kernel_slot_replaces_a_kernel_after_a_failure_and_after_max_uses():
-    from nianbao.kernels import KernelSlot
+    from nianbao.run.kernels import KernelSlot
 
     slot = KernelSlot("python3", start=False, max_uses=2)
 
@@ -396,8 +396,8 @@ def test_batch_on_a_dask_local_cluster(world):
 def test_progress_bar_and_summary_table(world):
     import io
 
-    from nianbao.jobs import JobResult, JobSpec
-    from nianbao.progress import Progress, clock
+    from nianbao.batch.jobs import JobResult, JobSpec
+    from nianbao.batch.progress import Progress, clock
 
     plan = batch.plan_batch(["alpha", "beta", "fail"], [2020, 2021], data_dir=world["data"], spec=world["spec"], out=world["out"])
     stream = io.StringIO()
@@ -434,7 +434,7 @@ def test_progress_bar_and_summary_table(world):
 def test_worker_stuck_past_the_timeout_is_stopped(world, monkeypatch):
     """The worker bounds each cell by the job's time left; a worker stuck elsewhere is killed by
     the pool once the timeout and its grace have passed (here no grace at all)."""
-    from nianbao import pool
+    from nianbao.batch import pool
 
     monkeypatch.setattr(pool, "GRACE", -1.5)
     plan = batch.plan_batch(["slow", "alpha"], [2020], data_dir=world["data"], spec=world["spec"], out=world["out"],

@@ -5,7 +5,7 @@ matplotlib.use("Agg")
 import pytest
 from matplotlib import font_manager
 
-from nianbao import charts, fonts
+from nianbao.content import charts, fonts
 from nianbao.errors import FontError
 
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao import measures
+from nianbao.rules import measures
 from nianbao.cli import main
-from nianbao.comparison import contributions_table
-from nianbao.compile import Cell, CompileError, compile_parent, compile_unit_year, merged_with_stored
-from nianbao.datafiles import DataStore, load_unit_year, save_unit_year
+from nianbao.content.comparison import contributions_table
+from nianbao.workflows.compile import Cell, CompileError, compile_parent, compile_unit_year, merged_with_stored
+from nianbao.data.files import DataStore, load_unit_year, save_unit_year
 
 REGISTRY = """units:
   - {id: city, name: 某市, level: city}

@@ -5,11 +5,12 @@ import random
 
 import pytest
 
-from nianbao import demo, schema
+from nianbao.workflows import demo
+from nianbao.format import schema
 from nianbao.cli import main
-from nianbao.datafiles import DataStore, dump_unit_year, load_unit_year
+from nianbao.data.files import DataStore, dump_unit_year, load_unit_year
 from nianbao.rules import check_unit_year
-from nianbao.units import load_registry
+from nianbao.data.units import load_registry
 
 
 @pytest.fixture(scope="module")

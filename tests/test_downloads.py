@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from nianbao import display, downloads, export
-from nianbao.display import HtmlTable
+from nianbao.content import tables as display
+from nianbao.render import downloads, html as export
+from nianbao.content.tables import HtmlTable
 
 TRICKY = pd.DataFrame(
     {

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao import schema
+from nianbao.format import schema
 from nianbao.cli import main
-from nianbao.datafiles import DataStore, load_unit_year, save_unit_year
+from nianbao.data.files import DataStore, load_unit_year, save_unit_year
 from nianbao.excel.importer import WorkbookError, read_workbook
 from nianbao.excel.layout import cell_of, workbook_layout
 from nianbao.excel.template import build_workbook, write_template

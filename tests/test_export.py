@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nianbao import combined, export, pdf
-from nianbao.datafiles import DataStore
+from nianbao.render import combined, html as export, pdf
+from nianbao.data.files import DataStore
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from nianbao import metrics
+from nianbao.rules import metrics
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 papermill = pytest.importorskip("papermill")
 
-from nianbao.project import load_report_spec  # noqa: E402
+from nianbao.run.notebooks import load_report_spec  # noqa: E402
 
 SECTIONS = load_report_spec().sections
 

@@ -6,7 +6,7 @@ import pytest
 
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
-from nianbao.prepare import prepare
+from nianbao.run.prepare import prepare
 
 
 def _injected(path):

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
-from nianbao import prose, summaries
-from nianbao.display import dispositions, table_a, table_b, table_c
-from nianbao.statements import check_statements
+from nianbao.content import prose, summaries
+from nianbao.content.tables import dispositions, table_a, table_b, table_c
+from nianbao.rules.statements import check_statements
 
 
 def test_applications_paragraph_in_the_register_of_the_seed(shanghai):
@@ -52,7 +52,7 @@ def test_dispositions_and_balance(shanghai):
 
 
 def test_full_2021_fixture(fixture_data):
-    from nianbao.datafiles import DataStore
+    from nianbao.data.files import DataStore
 
     store = DataStore(fixture_data)
     uy, prev = store.load("demo_district", 2022), store.load("demo_district", 2021)

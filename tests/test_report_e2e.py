@@ -13,7 +13,7 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from nianbao.export import external_references  # noqa: E402
+from nianbao.render.html import external_references  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 A4 = (595.0, 842.0)

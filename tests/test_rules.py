@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao import schema
-from nianbao.check import check_data, data_file_locator, findings_for, report_gate, DataHasErrors
+from nianbao.format import schema
+from nianbao.rules.check import check_data, data_file_locator, findings_for, report_gate, DataHasErrors
 from nianbao.cli import main
-from nianbao.datafiles import DataStore, save_unit_year
-from nianbao.model import Statement, UnitYear
+from nianbao.data.files import DataStore, save_unit_year
+from nianbao.data.model import Statement, UnitYear
 from nianbao.rules import RULES, check_unit_year
 
 ALL_RULES = ["B1", "B2", "B3", "B4", "C1", "A1", "X1", "X2", "G1", "T1", "T2", "T3", "T4", "R1"]

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import runner
+from nianbao.run import report as runner
 from nianbao.errors import NianbaoError
-from nianbao.export import external_references
-from nianbao.project import load_report_spec
+from nianbao.render.html import external_references
+from nianbao.run.notebooks import load_report_spec
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -123,7 +123,7 @@ def test_combined_report_has_six_parts_in_order(good_run):
     assert "2020年示例市政府信息公开工作年度报告" in texts[0] and "示例数据" in texts[0]
     assert re.sub(r"\s", "", texts[1]).startswith("目录")
     spec = load_report_spec(SPEC)
-    from nianbao.datafiles import DataStore
+    from nianbao.data.files import DataStore
 
     uy = DataStore(DATA).load("demo", 2020)
     headings = [uy.heading(s.part) for s in spec.sections]

@@ -1,4 +1,4 @@
-from nianbao import schema
+from nianbao.format import schema
 
 
 def test_six_parts_with_both_heading_variants():

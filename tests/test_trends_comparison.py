@@ -11,8 +11,9 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402
 
-from nianbao import comparison, measures, metrics, trend_charts, trends  # noqa: E402
-from nianbao.datafiles import DataStore, dump_unit_year, load_unit_year  # noqa: E402
+from nianbao.content import comparison, trend_charts, trends
+from nianbao.rules import measures, metrics  # noqa: E402
+from nianbao.data.files import DataStore, dump_unit_year, load_unit_year  # noqa: E402
 from nianbao.errors import NianbaoError  # noqa: E402
 from nianbao.rules import check_unit_year  # noqa: E402
 
@@ -245,7 +246,7 @@ def test_trends_and_compare_commands_export_html_pdf_and_tables(demo_data, tmp_p
 def test_the_compiled_city_reports_all_six_parts_from_demo_data(demo_data, tmp_path):
     import openpyxl
 
-    from nianbao.runner import build_report
+    from nianbao.run.report import build_report
 
     report = build_report("上海市", 2022, out=tmp_path, data_dir=demo_data)
     assert report.ok and len(report.sections) == 6

@@ -2,9 +2,9 @@
 
 import pytest
 
-from nianbao.datafiles import PROJECT_ROOT, DataStore, resolve_data_dir
+from nianbao.data.files import PROJECT_ROOT, DataStore, resolve_data_dir
 from nianbao.errors import DataError, UnitError
-from nianbao.units import load_registry, registry_for
+from nianbao.data.units import load_registry, registry_for
 
 DISTRICTS = "黄浦区 徐汇区 长宁区 静安区 普陀区 虹口区 杨浦区 闵行区 宝山区 嘉定区 浦东新区 金山区 松江区 青浦区 奉贤区 崇明区".split()
 

@@ -11,6 +11,6 @@
     html        the same, as escaped HTML for the audit notebook
 """
 
-from .run import AuditError, AuditResult, audit_file
+from nianbao.audit.run import AuditError, AuditResult, audit_file
 
 __all__ = ["AuditError", "AuditResult", "audit_file"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..datafiles import PROJECT_ROOT, atomic_write_bytes
-from ..errors import NianbaoError
+from nianbao.data.files import PROJECT_ROOT, atomic_write_bytes
+from nianbao.errors import NianbaoError
 
 AUDIT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "audit.ipynb"
 
@@ -26,7 +26,7 @@ def run_notebook(parameters: dict, *, kernel: str | None = None, timeout: int = 
     """Execute the audit notebook; return the executed notebook (nbformat node)."""
     import papermill
 
-    from .. import runner
+    from nianbao.run import report as runner
 
     kernel_name = runner.resolve_kernel(kernel or "nianbao", explicit=kernel is not None)
     # the runner's kernel settings (Unix sockets, not TCP) when it has them
@@ -55,8 +55,8 @@ def export_audit(
     """Run the audit notebook for ``file`` and write the HTML and/or PDF asked for."""
     from markupsafe import Markup
 
-    from .. import export
-    from ..pdf import render_pdf
+    from nianbao.render import html as export
+    from nianbao.render.pdf import render_pdf
 
     if not html and not pdf:
         return {}

@@ -7,7 +7,7 @@ import functools
 import re
 import unicodedata
 
-from .. import schema
+from nianbao.format import schema
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十]+\)|\d+[.、．)]|\(\d+\)|[①②③④⑤⑥⑦⑧⑨])"

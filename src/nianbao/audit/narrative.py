@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Figure, Statement
+from nianbao.data.model import Figure, Statement
 
 NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
 PCT = r"(\d+(?:\.\d+)?)%"

@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import findings as fnd
-from .. import schema
-from ..rules.shares import recompute
-from .run import AuditResult, narrative_model
+from nianbao.rules import findings as fnd
+from nianbao.format import schema
+from nianbao.rules.shares import recompute
+from nianbao.audit.run import AuditResult, narrative_model
 
 _TABLE_NAMES = {"A": "表一", "B": "表二", "C": "表三"}
 

@@ -7,19 +7,19 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import schema
-from ..datafiles import DataStore
-from ..errors import DataError
-from ..findings import WARNING, Finding, Location
-from ..model import UnitYear
-from ..rules import RULES, check_unit_year
-from ..rules.base import cell_labels
-from . import labels
-from .narrative import Narrative, extract
-from .page import Page, Table, parse_html, parse_text
-from .source import read_source
-from .tables import Problem, TableRead, classify, read_table_a, read_table_b, read_table_c
-from .texttables import find_tables
+from nianbao.format import schema
+from nianbao.data.files import DataStore
+from nianbao.errors import DataError
+from nianbao.rules.findings import WARNING, Finding, Location
+from nianbao.data.model import UnitYear
+from nianbao.rules import RULES, check_unit_year
+from nianbao.rules.base import cell_labels
+from nianbao.audit import labels
+from nianbao.audit.narrative import Narrative, extract
+from nianbao.audit.page import Page, Table, parse_html, parse_text
+from nianbao.audit.source import read_source
+from nianbao.audit.tables import Problem, TableRead, classify, read_table_a, read_table_b, read_table_c
+from nianbao.audit.texttables import find_tables
 
 F1_FORMULA = "公布的统计表应与官方格式一致：三张表齐全，行、列完整，每格都是数字"
 _TITLE = (  # 「2021年示例区政府信息公开工作年度报告」, 「示例县2020年政府信息公开工作年度报告」

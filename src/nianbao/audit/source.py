@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataError
+from nianbao.errors import DataError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<\s*(html|body|table|p|div|br|td|tr|head|meta)\b", re.IGNORECASE)

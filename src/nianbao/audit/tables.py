@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import numbers, schema
-from ..findings import ERROR, WARNING
-from . import labels
-from .page import Cell, Table, grid, unique_cells
+from nianbao.data import numbers
+from nianbao.format import schema
+from nianbao.rules.findings import ERROR, WARNING
+from nianbao.audit import labels
+from nianbao.audit.page import Cell, Table, grid, unique_cells
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-from .. import numbers, schema
-from . import labels
-from .page import Cell, Table
+from nianbao.data import numbers
+from nianbao.format import schema
+from nianbao.audit import labels
+from nianbao.audit.page import Cell, Table
 
 _TOKEN = re.compile(r"[ \t]+")
 

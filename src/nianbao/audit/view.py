@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from html import escape
 
-from .. import schema
-from ..findings import Finding
-from ..findings_html import STYLE, Html, findings_table
-from .output import share_checks
-from .page import Table, grid
-from .run import AuditResult
+from nianbao.format import schema
+from nianbao.rules.findings import Finding
+from nianbao.content.findings_html import STYLE, Html, findings_table
+from nianbao.audit.output import share_checks
+from nianbao.audit.page import Table, grid
+from nianbao.audit.run import AuditResult
 
 TABLE_NAMES = {"A": "表一", "B": "表二", "C": "表三"}
 TABLE_TITLES = {"A": schema.TABLE_A["2021"].title, "B": schema.TABLE_B_TITLE, "C": schema.TABLE_C_TITLE}
@@ -146,8 +146,8 @@ def all_findings(result: AuditResult) -> Html:
 
 def open_audit(file: str, unit: str = "", year: int | str = 0, data_dir: str = "") -> AuditResult:
     """The audit notebook's first step: audit ``file`` (its parameters as papermill passes them)."""
-    from ..errors import NianbaoError
-    from .run import audit_file
+    from nianbao.errors import NianbaoError
+    from nianbao.audit.run import audit_file
 
     if not file:
         raise NianbaoError("the audit notebook needs the page to audit: run it with -p file PAGE.html")

@@ -19,20 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .. import numbers, schema
-from ..errors import DataError
-from ..model import UnitYear
-from .layout import (
-    INFO_ROWS,
-    INFO_SHEET,
-    META_ROWS,
-    META_SHEET,
-    SHEET_NAMES,
-    TEMPLATE_MARK,
-    Label,
-    SheetLayout,
-    workbook_layout,
-)
+from nianbao.data import numbers
+from nianbao.format import schema
+from nianbao.errors import DataError
+from nianbao.data.model import UnitYear
+from nianbao.excel.layout import INFO_ROWS, INFO_SHEET, META_ROWS, META_SHEET, SHEET_NAMES, TEMPLATE_MARK, Label, SheetLayout, workbook_layout
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _EXCEL_ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
@@ -264,7 +255,7 @@ def _read_inputs(ws, values_ws, layout: SheetLayout, imported: Imported, problem
 
 
 def _describe(uy: UnitYear, item) -> str:
-    from ..rules.base import cell_labels
+    from nianbao.rules.base import cell_labels
 
     row, col = cell_labels(uy, item.table, item.row_id, item.col_id)
     return f"「{row}」 × 「{col}」"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from .. import schema
+from nianbao.format import schema
 
 INFO_SHEET = "说明"
 META_SHEET = "nianbao"

@@ -15,19 +15,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import schema
-from ..datafiles import DataStore, atomic_write_bytes
-from ..model import UnitYear
-from .layout import (
-    INFO_LABELS,
-    INFO_ROWS,
-    INFO_SHEET,
-    META_ROWS,
-    META_SHEET,
-    TEMPLATE_MARK,
-    SheetLayout,
-    workbook_layout,
-)
+from nianbao.format import schema
+from nianbao.data.files import DataStore, atomic_write_bytes
+from nianbao.data.model import UnitYear
+from nianbao.excel.layout import INFO_LABELS, INFO_ROWS, INFO_SHEET, META_ROWS, META_SHEET, TEMPLATE_MARK, SheetLayout, workbook_layout
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -211,7 +202,7 @@ def _known_name(store: DataStore, unit_id: str) -> str:
     if years:
         return store.load(unit_id, years[-1]).unit_name
     try:
-        from ..units import registry_for
+        from nianbao.data.units import registry_for
 
         known = registry_for(store.root).find(unit_id)
         if known is not None:

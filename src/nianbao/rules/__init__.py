@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..findings import Finding
-from ..model import UnitYear
-from .base import RULES, CheckContext, Locator, Rule
+from nianbao.rules.findings import Finding
+from nianbao.data.model import UnitYear
+from nianbao.rules.base import RULES, CheckContext, Locator, Rule
 
 __all__ = ["RULES", "CheckContext", "Locator", "Rule", "check_unit_year", "rule_ids"]
 
@@ -55,5 +55,5 @@ def check_unit_year(
 
 
 # Importing the modules registers their rules, in this order.
-from . import tables, across, narrative  # noqa: E402,F401  (registration)
+from nianbao.rules import tables, across, narrative  # noqa: E402,F401  (registration)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import schema
-from ..findings import WARNING, Finding
-from .base import GROUP_PREFIX, CheckContext, Rule, rule
+from nianbao.format import schema
+from nianbao.rules.findings import WARNING, Finding
+from nianbao.rules.base import GROUP_PREFIX, CheckContext, Rule, rule
 
 _X1_FORMULA = "本年“二、上年结转政府信息公开申请数量” = 上年“四、结转下年度继续办理”（逐格）"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .. import schema
-from ..findings import ERROR, Finding, Location, Value
-from ..model import UnitYear
+from nianbao.format import schema
+from nianbao.rules.findings import ERROR, Finding, Location, Value
+from nianbao.data.model import UnitYear
 
 #: ``locate(table, row_id, col_id)`` → where that cell is in the source, or None.
 Locator = Callable[[str, str, "str | None"], "str | None"]

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .. import schema
-from ..findings import ERROR, WARNING, Finding
-from ..model import Statement, UnitYear
-from .base import GROUP_PREFIX, CheckContext, Rule, rule
-from .shares import Base, explain, recompute, share_finding_values
+from nianbao.format import schema
+from nianbao.rules.findings import ERROR, WARNING, Finding
+from nianbao.data.model import Statement, UnitYear
+from nianbao.rules.base import GROUP_PREFIX, CheckContext, Rule, rule
+from nianbao.rules.shares import Base, explain, recompute, share_finding_values
 
 _DISPOSITION_ROWS = {r for spec in schema.TABLE_B.values() for r in spec.disposition_rows}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import metrics
-from ..model import Statement, UnitYear
+from nianbao.rules import metrics
+from nianbao.data.model import Statement, UnitYear
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .. import schema
-from ..findings import ERROR, Finding
-from .base import GROUP_PREFIX, CheckContext, Rule, formula_sum, rule, sum_problem
+from nianbao.format import schema
+from nianbao.rules.findings import ERROR, Finding
+from nianbao.rules.base import GROUP_PREFIX, CheckContext, Rule, formula_sum, rule, sum_problem
 
 _COLS = schema.TABLE_B_COLUMN_IDS
 _LABEL = schema.TABLE_B_COLUMN_LABEL

@@ -1,0 +1,5 @@
+import sys
+
+from nianbao.cli.main import main
+
+sys.exit(main())

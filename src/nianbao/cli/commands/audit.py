@@ -1,0 +1,54 @@
+"""nianbao audit: check a published report (a saved web page or its text) against every rule."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "audit a published report (saved HTML page or text): its tables, narrative and every share it gives"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the saved page (.html) or text (.txt) of a published report")
+    parser.add_argument("--unit", help="the unit (id or name) when the page's title does not say, or to override it")
+    parser.add_argument("--year", type=int, help="the reporting year when the page's title does not say")
+    parser.add_argument("--data", help="data folder or alias: previous years for X1/X2, and where --import writes (default: data/)")
+    parser.add_argument("--json", metavar="PATH", help="write the audit as JSON to PATH ('-': standard output, instead of the text)")
+    parser.add_argument("--import", dest="do_import", action="store_true", help="also write the page's tables and narrative figures into the data folder")
+    parser.add_argument("--force", action="store_true", help="with --import: write even when the audit found errors")
+    parser.add_argument("--html", metavar="PATH", help="also run the audit notebook and write it as a self-contained HTML page")
+    parser.add_argument("--pdf", metavar="PATH", help="also run the audit notebook and write it as PDF")
+    parser.add_argument("--kernel", help="Jupyter kernel for --html/--pdf (default: nianbao, else python3)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nianbao.rules.check import write_json
+    from nianbao.errors import DataError
+    from nianbao.audit import audit_file
+    from nianbao.audit.imports import import_audit
+    from nianbao.audit.output import format_text, to_json
+
+    try:
+        result = audit_file(args.file, unit=args.unit, year=args.year, data_dir=args.data)
+    except DataError as exc:
+        print(f"nianbao audit: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        write_json(to_json(result), args.json)
+    if args.json != "-":
+        print(format_text(result))
+    if args.html or args.pdf:
+        from nianbao.audit.export import export_audit
+
+        written = export_audit(args.file, html=args.html, pdf=args.pdf, unit=args.unit, year=args.year,
+                               data_dir=args.data, kernel=args.kernel)  # fmt: skip
+        for path in written.values():
+            print(f"wrote {path}", file=sys.stderr if args.json == "-" else sys.stdout)
+    if args.do_import:
+        try:
+            written = import_audit(result, args.data, force=args.force)
+        except DataError as exc:
+            print(f"nianbao audit: import refused: {exc}", file=sys.stderr)
+            return 1
+        print(f"imported into {written}", file=sys.stderr if args.json == "-" else sys.stdout)
+    return 1 if result.errors else 0

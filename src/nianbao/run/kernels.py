@@ -1,0 +1,276 @@
+"""Kernels started ahead and reused safely: the per-notebook fixed cost taken out of a worker.
+
+A fresh kernel costs about 1 s of CPU before the notebook's own work begins, as much as running
+a report section: the kernel process starts (≈0.5 s on the 2-core test machine), then the
+notebook imports pandas, matplotlib and seaborn (≈0.5 s). A worker therefore keeps one
+:class:`WarmKernel` at hand:
+
+* it is *started ahead*: launched, and told to import the heavy libraries, as soon as the
+  previous one is retired, so that its start-up overlaps the worker's own work (exporting
+  HTML and PDF of the notebook just run);
+* it is *reused safely*: between two notebooks, :mod:`nianbao.kernel_state` restores what a
+  notebook may change (the user namespace, matplotlib's and pandas' settings, warnings, the
+  working folder, ``sys.path``, the execution counter), so each notebook starts as in a new
+  kernel, only with the libraries already imported. The restoring runs in the kernel while the
+  worker exports the notebook just run, and the notebooks share one connected client;
+* it is *retired* after a failure (a cell that raised, a timeout, a dead kernel: its state is
+  unknown) and after :data:`MAX_USES` notebooks (so that whatever a notebook leaves in memory
+  cannot pile up), and the next one is started at once.
+
+The kernel talks over Unix sockets with a unique name (see :func:`kernel_config`), and writes
+its stderr to a log of its own, whose tail goes into failure messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import uuid
+
+from nianbao.errors import NianbaoError
+
+#: Imported in a new kernel before it is handed out: what the report notebooks import anyway.
+WARM_IMPORTS = (
+    "pandas",
+    "matplotlib.pyplot",
+    "seaborn",
+    "nianbao.content.section",
+    "nianbao.content.charts",
+    "nianbao.content.prose",
+    "nianbao.content.summaries",
+    "nianbao.content.tables",
+    "nianbao.content.comparison",
+)
+
+START_TIMEOUT = 120  # seconds a kernel may take to start and import WARM_IMPORTS
+MAX_USES = 30  # notebooks one kernel runs before it is replaced (five unit-years of six parts)
+
+
+#: The largest peak resident memory (MB) of the kernels this process has retired.
+retired_peak_mb = 0.0
+
+
+def peak_rss_mb(pid: int | None) -> float:
+    """A process's peak resident memory in MB (Linux: VmHWM in /proc; elsewhere 0)."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+class KernelStartError(NianbaoError):
+    """A kernel did not start, or failed while importing the libraries it is warmed with."""
+
+
+def kernel_config():
+    """Talk to the kernel over Unix sockets where possible: no TCP ports, nothing for others to read.
+
+    (Over TCP, ipykernel also warns on stderr about the unencrypted channel for every kernel.)
+    Each kernel gets its own socket name in the Jupyter runtime folder (private to the user):
+    jupyter_client's default, ``kernel-ipc`` in the working directory, would put sockets into
+    whatever folder we run in and would be shared by kernels running at the same time. Unix socket
+    paths are limited to 107 bytes, so a very long runtime folder keeps TCP.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets.config import Config
+
+    runtime = jupyter_runtime_dir()
+    if os.name != "posix" or len(runtime) > 80:
+        return Config()
+    os.makedirs(runtime, mode=0o700, exist_ok=True)
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}})
+
+
+def _warm_code(imports: tuple[str, ...]) -> str:
+    lines = [f"import {name}" for name in imports]
+    lines.append("import nianbao.run.kernel_state as _nianbao_kernel_state")
+    lines.append("_nianbao_kernel_state.snapshot()")
+    lines.append("del _nianbao_kernel_state")
+    return "\n".join(lines)
+
+
+RESTORE_CODE = "import nianbao.run.kernel_state as _nianbao_kernel_state\n_nianbao_kernel_state.restore()"
+
+
+class WarmKernel:
+    """One kernel process, started at construction; :meth:`manager` waits until it is warm."""
+
+    def __init__(self, kernel_name: str, imports: tuple[str, ...] = WARM_IMPORTS):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.kernel_name = kernel_name
+        self.uses = 0
+        self.log = tempfile.TemporaryFile(prefix="nianbao-kernel-")
+        self.km = AsyncKernelManager(kernel_name=kernel_name, config=kernel_config())
+        self.km.log.setLevel(logging.ERROR)  # its "kernel restarted" chatter is ours to report
+        self.started = time.perf_counter()
+        run_sync(self.km.start_kernel)(stdout=self.log, stderr=self.log)
+        self._client = self._blocking_client()
+        self._async_client = None
+        self._pending = self._client.execute(_warm_code(imports), silent=True, store_history=False)
+
+    def _blocking_client(self):
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.km.get_connection_info())
+        client.session.key = self.km.session.key
+        client.start_channels(iopub=False, stdin=False, hb=False)
+        return client
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
+    def _wait(self, msg_id: str, what: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise KernelStartError(f"the kernel did not finish {what} within {timeout:.0f} s{self.tail()}")
+            try:
+                reply = self._client.get_shell_msg(timeout=min(left, 1.0))
+            except Exception:  # queue.Empty: nothing yet
+                if not self.alive():
+                    raise KernelStartError(f"the kernel died while {what}{self.tail()}") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            content = reply["content"]
+            if content.get("status") != "ok":
+                raise KernelStartError(f"{what} failed in the kernel: {content.get('ename')}: {content.get('evalue')}")
+            return
+
+    def manager(self, timeout: float = START_TIMEOUT):
+        """The kernel's manager, once the kernel is warm (or clean again after :meth:`reset`)."""
+        if self._pending is not None:
+            msg_id, self._pending = self._pending, None
+            self._wait(msg_id, "warming up" if self.uses == 0 else "resetting", timeout)
+        self.uses += 1
+        return self.km
+
+    def client(self, timeout: float = START_TIMEOUT):
+        """The asynchronous client that notebooks run through, connected once per kernel.
+
+        A new client per notebook (nbclient's way) waits for the kernel to answer and then at
+        least 0.2 s more for its IOPub channel to go quiet: idle time in every notebook.
+        """
+        from jupyter_core.utils import run_sync
+
+        if self._async_client is None:
+            client = self.km.client()
+            client.start_channels()
+            try:
+                run_sync(client._async_wait_for_ready)(timeout=timeout)  # noqa: SLF001 - wait_for_ready's coroutine
+            except RuntimeError as exc:
+                client.stop_channels()
+                raise KernelStartError(f"the kernel does not answer: {exc}{self.tail()}") from None
+            client.allow_stdin = False
+            self._async_client = client
+        return self._async_client
+
+    def reset(self) -> None:
+        """Ask the kernel to restore its state as it was when warm (waited for in :meth:`manager`)."""
+        self._pending = self._client.execute(RESTORE_CODE, silent=True, store_history=False)
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:
+            return False
+
+    def tail(self, lines: int = 12) -> str:
+        """The last lines the kernel wrote to stderr, indented, for a failure message ('' if none)."""
+        try:
+            self.log.seek(0)
+            text = self.log.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+        if not text:
+            return ""
+        return "\n" + "\n".join("    " + line for line in text.splitlines()[-lines:])
+
+    def close(self) -> None:
+        """Stop the kernel at once (its outputs are already collected) and free its resources."""
+        global retired_peak_mb
+        from jupyter_core.utils import run_sync
+
+        retired_peak_mb = max(retired_peak_mb, peak_rss_mb(self.pid))
+        for client in (self._client, self._async_client):
+            try:
+                if client is not None:
+                    client.stop_channels()
+            except Exception:
+                pass
+        try:
+            if self.alive():
+                run_sync(self.km.shutdown_kernel)(now=True)
+            else:
+                run_sync(self.km.cleanup_resources)()
+        except Exception:
+            pass
+        try:
+            self.log.close()
+        except Exception:
+            pass
+
+
+class KernelSlot:
+    """The kernel a worker hands to its notebooks: one warm kernel, reused up to ``max_uses`` times.
+
+    ``reuse`` False gives every notebook a kernel of its own (each still started ahead).
+    """
+
+    def __init__(self, kernel_name: str, *, reuse: bool = True, start: bool = True, max_uses: int = MAX_USES):
+        self.kernel_name = kernel_name
+        self.reuse = reuse
+        self.max_uses = max_uses
+        self.kernel: WarmKernel | None = None
+        self._dirty = False
+        if start:
+            self.kernel = WarmKernel(kernel_name)
+
+    def acquire(self) -> WarmKernel:
+        """A warm kernel for the next notebook (started now if none is waiting)."""
+        if self.kernel is None:
+            self.kernel = WarmKernel(self.kernel_name)
+        elif self._dirty:  # released without a reset (not through release())
+            self.kernel.reset()
+        self._dirty = True
+        return self.kernel
+
+    def release(self, ok: bool) -> None:
+        """After a notebook: keep the kernel for the next one if it ran cleanly and has not run
+        ``max_uses`` notebooks yet, and have it restore its state now, while this process
+        exports; else replace it (the new one starts now, ahead of need)."""
+        if not ok or not self.reuse or (self.kernel is not None and self.kernel.uses >= self.max_uses):
+            self.renew()
+        elif self.kernel is not None and self._dirty:
+            self.kernel.reset()
+            self._dirty = False
+
+    def renew(self) -> None:
+        """Retire the current kernel and start the next one ahead."""
+        self.retire()
+        self.kernel = WarmKernel(self.kernel_name)
+
+    def retire(self) -> None:
+        if self.kernel is not None:
+            self.kernel.close()
+        self.kernel = None
+        self._dirty = False
+
+    def close(self) -> None:
+        self.retire()
