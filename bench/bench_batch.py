@@ -78,7 +78,7 @@ class OtherLoad:
 
 
 def ensure_demo() -> None:
-    from nianbao.data.files import resolve_data_dir
+    from nianbao.roots import resolve_data_dir
 
     if not (resolve_data_dir("demo") / "units" / "huangpu" / "2023.yaml").exists():
         subprocess.run([tool("nianbao"), "demo"], check=True, capture_output=True)
@@ -199,7 +199,8 @@ print(json.dumps(floor({str(report_folder)!r})))
 
 def part_e(work: Path, jobs: int) -> float:
     """A batch of ``jobs`` cheap unit-years (part 5 only, HTML), run once, then rerun unchanged."""
-    from nianbao.data.files import DataStore, resolve_data_dir
+    from nianbao.data.store import DataStore
+    from nianbao.roots import resolve_data_dir
 
     store = DataStore(resolve_data_dir("demo"))
     units = store.units()

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from nianbao.rules import metrics
 from nianbao.format import schema
-from nianbao.data.files import dump_unit_year, unit_year_path
+from nianbao.data.writing import dump_unit_year
+from nianbao.data.store import unit_year_path
 from nianbao.data.model import Statement, UnitYear
 
 YEARS = range(2019, 2024)

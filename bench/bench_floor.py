@@ -81,7 +81,7 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
 
     from nianbao.render import combined, html as export, pdf
     from nianbao.run import engine, report as runner, worker
-    from nianbao.data.files import DataStore
+    from nianbao.data.store import DataStore
     from nianbao.run.kernels import WARM_IMPORTS, WarmKernel
 
     export._exporter()  # noqa: SLF001

@@ -18,7 +18,7 @@ def fixture_data() -> Path:
 
 @pytest.fixture(scope="session")
 def shanghai():
-    from nianbao.data.files import DataStore
+    from nianbao.data.store import DataStore
 
     return DataStore(ROOT / "data").load("shanghai", 2020)
 

@@ -13,7 +13,7 @@ from nianbao.audit.output import format_text, share_checks, to_json
 from nianbao.audit.page import grid, parse_html
 from nianbao.audit import view
 from nianbao.cli import main
-from nianbao.data.files import load_unit_year
+from nianbao.data.reading import load_unit_year
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 

@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao.data.files import DataStore, dump_unit_year, load_unit_year, save_unit_year
+from nianbao.data.store import DataStore
+from nianbao.data.writing import dump_unit_year, save_unit_year
+from nianbao.data.reading import load_unit_year
 from nianbao.errors import DataError, UnitError
 
 
@@ -110,7 +112,7 @@ def test_unknown_and_zero_are_different(tmp_path):
 def test_failed_save_keeps_the_old_file(tmp_path, shanghai, monkeypatch):
     path = save_unit_year(shanghai, tmp_path)
     before = path.read_text(encoding="utf-8")
-    import nianbao.data.files as df
+    import nianbao.atomic as df
 
     def boom(*args, **kwargs):
         raise OSError("disk full")

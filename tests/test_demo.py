@@ -8,7 +8,9 @@ import pytest
 from nianbao.workflows import demo
 from nianbao.format import schema
 from nianbao.cli import main
-from nianbao.data.files import DataStore, dump_unit_year, load_unit_year
+from nianbao.data.store import DataStore
+from nianbao.data.writing import dump_unit_year
+from nianbao.data.reading import load_unit_year
 from nianbao.rules import check_unit_year
 from nianbao.data.units import load_registry
 

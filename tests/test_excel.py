@@ -10,7 +10,9 @@ import pytest
 
 from nianbao.format import schema
 from nianbao.cli import main
-from nianbao.data.files import DataStore, load_unit_year, save_unit_year
+from nianbao.data.store import DataStore
+from nianbao.data.reading import load_unit_year
+from nianbao.data.writing import save_unit_year
 from nianbao.excel.importer import WorkbookError, read_workbook
 from nianbao.excel.layout import cell_of, workbook_layout
 from nianbao.excel.template import build_workbook, write_template

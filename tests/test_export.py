@@ -14,7 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nianbao.render import combined, html as export, pdf
-from nianbao.data.files import DataStore
+from nianbao.data.store import DataStore
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -108,7 +108,7 @@ def pdf_text(reader) -> list[str]:
 @pytest.fixture(scope="module")
 def section_html(uy) -> str:
     fragment = export.notebook_fragment(executed_notebook(3, uy.heading(3)))
-    return export.section_page(fragment, uy=uy, part=3)
+    return export.page(fragment, export.PageContext.for_section(uy, 3))
 
 
 def test_html_shows_outputs_not_code(section_html, uy):
@@ -165,7 +165,7 @@ def test_scripts_and_handlers_are_removed():
 @pytest.fixture(scope="module")
 def section_pdf(uy):
     fragment = export.notebook_fragment(executed_notebook(3, uy.heading(3), paragraphs=40))
-    return pdf_reader(pdf.render_pdf(export.section_page(fragment, uy=uy, part=3)))
+    return pdf_reader(pdf.render_pdf(export.page(fragment, export.PageContext.for_section(uy, 3))))
 
 
 @pytest.mark.slow

@@ -8,7 +8,8 @@ import pytest
 
 from malformed.catalogue import CASES, FIXTURE_DATA
 from nianbao.cli import main
-from nianbao.data.files import DataStore, save_unit_year
+from nianbao.data.store import DataStore
+from nianbao.data.writing import save_unit_year
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -52,7 +52,7 @@ def test_dispositions_and_balance(shanghai):
 
 
 def test_full_2021_fixture(fixture_data):
-    from nianbao.data.files import DataStore
+    from nianbao.data.store import DataStore
 
     store = DataStore(fixture_data)
     uy, prev = store.load("demo_district", 2022), store.load("demo_district", 2021)

@@ -10,7 +10,8 @@ import pytest
 from nianbao.format import schema
 from nianbao.rules.check import check_data, data_file_locator, findings_for, report_gate, DataHasErrors
 from nianbao.cli import main
-from nianbao.data.files import DataStore, save_unit_year
+from nianbao.data.store import DataStore
+from nianbao.data.writing import save_unit_year
 from nianbao.data.model import Statement, UnitYear
 from nianbao.rules import RULES, check_unit_year
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.run import report as runner
+from nianbao import atomic
+from nianbao.run import notebooks, results
+from nianbao.run.report import build_report
 from nianbao.errors import NianbaoError
 from nianbao.render.html import external_references
 from nianbao.run.notebooks import load_report_spec
@@ -53,7 +55,7 @@ def failing_spec(tmp_path: Path) -> Path:
 def good_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     seen = []
-    result = runner.build_report("demo", 2020, out=out, data_dir=DATA, spec=SPEC, workers=2, on_section=seen.append)
+    result = build_report("demo", 2020, out=out, data_dir=DATA, spec=SPEC, workers=2, on_section=seen.append)
     return result, seen
 
 
@@ -123,7 +125,7 @@ def test_combined_report_has_six_parts_in_order(good_run):
     assert "2020年示例市政府信息公开工作年度报告" in texts[0] and "示例数据" in texts[0]
     assert re.sub(r"\s", "", texts[1]).startswith("目录")
     spec = load_report_spec(SPEC)
-    from nianbao.data.files import DataStore
+    from nianbao.data.store import DataStore
 
     uy = DataStore(DATA).load("demo", 2020)
     headings = [uy.heading(s.part) for s in spec.sections]
@@ -192,7 +194,7 @@ def test_failure_result_then_fixed(tmp_path):
     notebook; fixing the notebook removes the .failed.ipynb."""
     spec = failing_spec(tmp_path)
     out = tmp_path / "out"
-    failed = runner.build_report("demo", 2020, out=out, data_dir=DATA, spec=spec, sections=["applications"])
+    failed = build_report("demo", 2020, out=out, data_dir=DATA, spec=spec, sections=["applications"])
     assert not failed.ok
     (s,) = failed.sections
     assert s.status == "failed" and s.stage == "execute"
@@ -210,7 +212,7 @@ def test_failure_result_then_fixed(tmp_path):
     assert not failed.combined
 
     shutil.copy(FIXTURES / "03_applications.ipynb", spec.parent / "03_applications.ipynb")
-    fixed = runner.build_report("demo", 2020, out=out, data_dir=DATA, spec=spec, sections=["3"], formats=["html"])
+    fixed = build_report("demo", 2020, out=out, data_dir=DATA, spec=spec, sections=["3"], formats=["html"])
     assert fixed.ok
     assert set(fixed.sections[0].outputs) == {"html"}
     assert not (fixed.folder / "03_applications.failed.ipynb").exists()
@@ -225,17 +227,17 @@ def test_failure_result_then_fixed(tmp_path):
 
 def test_select_sections():
     spec = load_report_spec(SPEC)
-    assert [s.part for s in runner.select_sections(spec, None)] == [1, 2, 3, 4, 5, 6]
-    assert [s.part for s in runner.select_sections(spec, ["4", "3"])] == [3, 4]  # report order
-    assert [s.part for s in runner.select_sections(spec, [" applications", 4, "04_review_litigation"])] == [3, 4]
+    assert [s.part for s in notebooks.select_sections(spec, None)] == [1, 2, 3, 4, 5, 6]
+    assert [s.part for s in notebooks.select_sections(spec, ["4", "3"])] == [3, 4]  # report order
+    assert [s.part for s in notebooks.select_sections(spec, [" applications", 4, "04_review_litigation"])] == [3, 4]
     with pytest.raises(NianbaoError, match="no section '9'"):
-        runner.select_sections(spec, ["9"])
+        notebooks.select_sections(spec, ["9"])
 
 
 def test_kernel_fallback():
-    assert runner.resolve_kernel("no-such-kernel-xyz") == "python3"
+    assert notebooks.resolve_kernel("no-such-kernel-xyz") == "python3"
     with pytest.raises(NianbaoError, match="no Jupyter kernel"):
-        runner.resolve_kernel("no-such-kernel-xyz", explicit=True)
+        notebooks.resolve_kernel("no-such-kernel-xyz", explicit=True)
 
 
 @pytest.mark.parametrize(
@@ -278,26 +280,26 @@ def test_cli_registry_has_report():
 
 def test_excerpt_around_the_failing_line():
     source = "\n".join(f"line_{n} = {n}" for n in range(1, 21))
-    excerpt = runner._excerpt(source, 10).splitlines()  # noqa: SLF001
+    excerpt = results.excerpt(source, 10).splitlines()
     assert "→ line_10 = 10" in excerpt
     assert excerpt[0] == "  ..." and excerpt[-1] == "  ..."
     assert any("line_4 = 4" in x for x in excerpt) and not any("line_3 = 3" in x for x in excerpt)
-    assert runner._excerpt("a = 1\nb = 2") == "a = 1\nb = 2"  # noqa: SLF001
+    assert results.excerpt("a = 1\nb = 2") == "a = 1\nb = 2"
 
 
 def test_error_line_from_ipython_traceback():
     tb = ["\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[4]\x1b[39m\x1b[32m, line 2\x1b[39m\n..."]
-    assert runner._error_line(tb, 4) == 2  # noqa: SLF001
-    assert runner._error_line(["no cell here"], 4) is None  # noqa: SLF001
+    assert results.error_line(tb, 4) == 2
+    assert results.error_line(["no cell here"], 4) is None
 
 
 def test_write_atomic_leaves_no_partial_file(tmp_path):
     target = tmp_path / "x.pdf"
     target.write_bytes(b"old")
 
-    runner.write_atomic(target, b"new")
+    atomic.write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     with pytest.raises(TypeError):
-        runner.write_atomic(target, "not bytes")  # type: ignore[arg-type]
+        atomic.write_atomic(target, 12345)  # type: ignore[arg-type]
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]

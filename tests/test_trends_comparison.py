@@ -13,7 +13,9 @@ from matplotlib import font_manager  # noqa: E402
 
 from nianbao.content import comparison, trend_charts, trends
 from nianbao.rules import measures, metrics  # noqa: E402
-from nianbao.data.files import DataStore, dump_unit_year, load_unit_year  # noqa: E402
+from nianbao.data.store import DataStore
+from nianbao.data.writing import dump_unit_year
+from nianbao.data.reading import load_unit_year  # noqa: E402
 from nianbao.errors import NianbaoError  # noqa: E402
 from nianbao.rules import check_unit_year  # noqa: E402
 

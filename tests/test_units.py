@@ -2,7 +2,8 @@
 
 import pytest
 
-from nianbao.data.files import PROJECT_ROOT, DataStore, resolve_data_dir
+from nianbao.roots import PROJECT_ROOT, resolve_data_dir
+from nianbao.data.store import DataStore
 from nianbao.errors import DataError, UnitError
 from nianbao.data.units import load_registry, registry_for
 

@@ -51,7 +51,7 @@ def case(id: str, what: str, code: int, *expect: str):
 
 def good_workbook(tmp: Path, data: Path) -> Path:
     """The template for demo_district 2023 filled with the fixture's 2021 figures (valid)."""
-    from nianbao.data.files import DataStore
+    from nianbao.data.store import DataStore
     from nianbao.excel.layout import workbook_layout
     from nianbao.excel.template import write_template
 

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 
+from nianbao.roots import shown
 from nianbao.rules import findings as fnd
 from nianbao.format import schema
 from nianbao.rules.shares import recompute
@@ -49,16 +50,11 @@ def share_checks(result: AuditResult) -> list[ShareCheck]:
     return out
 
 
-def _shown(path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def format_text(result: AuditResult) -> str:
     uy = result.uy
-    lines = [f"Audit of {_shown(result.path)} ({result.kind.upper()}, {result.encoding})"]
+    lines = [f"Audit of {shown(result.path)} ({result.kind.upper()}, {result.encoding})"]
     lines.append(f"Report:    {result.title or '(no title)'}")
     lines.append(f"Unit/year: {uy.unit_name} ({uy.unit}), {uy.year or 'year unknown'}")
     lines.append(f"Format:    {result.version} version ({schema.FORMAT_DOCUMENTS[result.version]}): {result.version_evidence}")

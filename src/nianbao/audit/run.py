@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nianbao.format import schema
-from nianbao.data.files import DataStore
+from nianbao.data.store import DataStore
 from nianbao.errors import DataError
 from nianbao.rules.findings import WARNING, Finding, Location
 from nianbao.data.model import UnitYear

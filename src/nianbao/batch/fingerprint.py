@@ -30,11 +30,13 @@ from pathlib import Path
 
 import yaml
 
+from nianbao.atomic import write_atomic
+from nianbao.roots import PACKAGE_DIR
 from nianbao import __version__
-from nianbao.data.files import unit_year_path
+from nianbao.data.store import unit_year_path
 
 STAMP = ".nianbao-batch.json"
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
 _COMPILED = re.compile(r"^compiled_from\s*:", re.MULTILINE)
 
 
@@ -141,7 +143,6 @@ def up_to_date(folder: Path, fingerprint: str) -> bool:
 
 
 def write_stamp(folder: Path, fingerprint: str, outputs: Iterable[Path]) -> None:
-    from nianbao.run.report import write_atomic
 
     stamp = {
         "fingerprint": fingerprint,
@@ -149,7 +150,7 @@ def write_stamp(folder: Path, fingerprint: str, outputs: Iterable[Path]) -> None
         "nianbao": __version__,
         "outputs": sorted(str(Path(p).relative_to(folder)) for p in outputs),
     }
-    write_atomic(folder / STAMP, (json.dumps(stamp, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_atomic(folder / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1) + "\n")
 
 
 def remove_stamp(folder: Path) -> None:

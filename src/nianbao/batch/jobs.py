@@ -38,9 +38,10 @@ class JobSpec:
     fingerprint: str
     combined: str = ""  # file stem of the combined report ('' when not built: some parts only)
     cell_timeout: int | None = 600
-    timeout: float | None = None  # seconds for the whole job
+    job_timeout: float | None = None  # seconds for the whole job
     check_data: bool = True  # refuse data with rule errors, as `nianbao report` does
     attempt: int = 1
+    title: str = "{year}年{unit_name}政府信息公开工作年度报告"  # the report's title, as declared in report.toml
 
     @property
     def key(self) -> str:
@@ -56,7 +57,7 @@ class JobResult:
     attempts: int = 1
     message: str = ""  # for a failure: where and what (the failing cell)
     log: str = ""  # the job's log
-    sections: list = field(default_factory=list)  # runner.SectionResult
+    sections: list = field(default_factory=list)  # run.results.NotebookResult
     outputs: list[Path] = field(default_factory=list)
     retryable: bool = False  # the kernel or the worker died: may succeed when run again
     worker_pid: int | None = None
@@ -74,119 +75,149 @@ class JobResult:
 
 def run_job(spec: JobSpec) -> JobResult:
     """Run and export the job's sections in this worker, then its combined report."""
-    from nianbao.run import kernels, report as runner, worker
-    from nianbao.rules.check import DataHasErrors, report_gate
-    from nianbao.data.files import DataStore
-    from nianbao.errors import NianbaoError
+    from nianbao.run import worker
 
-    started = time.perf_counter()
-    deadline = started + spec.timeout if spec.timeout else None
-    log: list[str] = [f"job {spec.key} (attempt {spec.attempt}) in worker {os.getpid()}"]
-
-    def finish(status: str, message: str = "", **kw) -> JobResult:
-        seconds = time.perf_counter() - started
-        log.append(f"{status} in {seconds:.1f}s" + (f": {message}" if message else ""))
-        return JobResult(
-            spec.unit, spec.year, status, seconds, spec.attempt, message, "\n".join(log) + "\n",
-            worker_pid=os.getpid(), worker_peak_mb=kernels.peak_rss_mb(os.getpid()), kernel_peak_mb=_kernel_peak_mb(), **kw,
-        )  # fmt: skip
-
-    try:
-        uy = DataStore(spec.data_dir).load(spec.unit, spec.year)
-        if spec.check_data:
-            report_gate(spec.unit, spec.year, spec.data_dir)
-    except DataHasErrors as exc:
-        log.append(str(exc))
-        return finish(FAILED, f"data: {len([f for f in exc.findings if f.is_error])} rule error(s) in the data "
-                      f"(`nianbao check --unit {spec.unit} --year {spec.year}` lists them; --continue-on-errors builds anyway)")  # fmt: skip
-    except NianbaoError as exc:
-        return finish(FAILED, f"data: {exc}")
-
+    job = _Job(spec)
+    uy = job.load()
+    if uy is None:
+        return job.result
     spec.folder.mkdir(parents=True, exist_ok=True)
-    outcomes: list[worker.SectionOutcome] = []  # the kernel is reused across jobs (see kernels.py)
-    timed_out = False
-    for section in spec.sections:
-        cell_timeout: int | None = spec.cell_timeout
-        if deadline is not None:
-            left = deadline - time.perf_counter()
-            if left <= 1:
-                timed_out = True
-                break
-            cell_timeout = math.ceil(min(cell_timeout or left, left))  # nbclient wants whole seconds
-        task = runner.SectionTask(section, uy, spec.folder, spec.data_dir, spec.kernel, spec.formats, spec.cell_timeout)
-        outcome = worker.produce_section(task, timeout=cell_timeout)
-        outcomes.append(outcome)
-        if not outcome.result.ok:
-            if deadline is not None and time.perf_counter() >= deadline - 1:
-                timed_out = True
-            if outcome.result.retryable:
-                break  # the kernel died: the whole job is retried, or reported
-
+    outcomes, timed_out = job.run_sections(uy)
     failed = [o.result for o in outcomes if not o.result.ok]
     complete = len(outcomes) == len(spec.sections) and not failed
-    combined: dict[str, bytes] = {}
-    combined_error = ""
-    if complete and spec.combined:
-        try:
-            from nianbao.render.combined import PartFragment
-
-            parts = [PartFragment(o.result.part, uy.heading(o.result.part), o.fragment or "") for o in outcomes]
-            combined = runner.render_combined(parts, uy, spec.formats)
-        except Exception as exc:  # noqa: BLE001 - reported as the job's failure
-            combined_error = f"combined report: {type(exc).__name__}: {exc}"
-
+    title = job.report_title(uy)
+    combined = job.render_combined(uy, outcomes, title) if complete and spec.combined else {}
     with _termination_held():
-        results = [worker.commit_section(o) for o in outcomes]
-        log.extend(_section_line(r) for r in results)
-        outputs = [p for r in results if r.ok for p in [r.executed, *r.outputs.values()] if p is not None]
-        if complete and spec.combined and not combined_error:
-            try:
-                workbook = runner.render_report_workbook([r.executed for r in results], uy)
-            except Exception as exc:  # noqa: BLE001
-                combined_error = f"report workbook: {type(exc).__name__}: {exc}"
-            else:
-                if workbook is not None:
-                    combined["xlsx"] = workbook
-                written = []
-                for fmt, payload in combined.items():
-                    target = spec.folder / f"{spec.combined}.{fmt}"
-                    runner.write_atomic(target, payload)
-                    written.append(target)
-                outputs.extend(written)
-                log.append(f"{spec.combined:<24} {'ok':<6} {'':>7}  " + " ".join(str(p) for p in written))
-        if combined_error:
-            log.append(f"{spec.combined:<24} FAILED          {combined_error}")
-        if complete and not combined_error:
-            from nianbao.batch.fingerprint import write_stamp
-
-            write_stamp(spec.folder, spec.fingerprint, outputs)
-        else:
-            from nianbao.batch.fingerprint import remove_stamp
-
-            remove_stamp(spec.folder)
-
+        results, outputs = job.commit(uy, outcomes, combined, complete, title)
     worker.release_memory()
     if timed_out:
-        return finish(TIMEOUT, f"the job took longer than {spec.timeout:g} s", sections=results, outputs=outputs)
+        return job.finish(TIMEOUT, f"the job took longer than {spec.job_timeout:g} s", sections=results, outputs=outputs)
     if failed:
-        first = failed[0]
         retryable = any(r.retryable for r in failed)
-        return finish(FAILED, failure_text(first), sections=results, outputs=outputs, retryable=retryable)
+        return job.finish(FAILED, failed[0].summary(), sections=results, outputs=outputs, retryable=retryable)
     if len(outcomes) < len(spec.sections):
-        return finish(FAILED, "not every section ran", sections=results, outputs=outputs)
-    if combined_error:
-        return finish(FAILED, combined_error, sections=results, outputs=outputs)
-    return finish(OK, sections=results, outputs=outputs)
+        return job.finish(FAILED, "not every section ran", sections=results, outputs=outputs)
+    if job.combined_error:
+        return job.finish(FAILED, job.combined_error, sections=results, outputs=outputs)
+    return job.finish(OK, sections=results, outputs=outputs)
 
 
-def failure_text(result) -> str:
-    """One line naming the section, the cell and the error."""
-    err = result.error
-    if err is not None:
-        where = f"cell {err.cell_number}" + (f", line {err.line}" if err.line else "")
-        return f"{result.stem} {where}: {err.ename}: {err.evalue}"
-    first_line = (result.message or "").strip().splitlines()[0] if result.message else ""
-    return f"{result.stem} ({result.stage}): {first_line}"
+class _Job:
+    """The steps of :func:`run_job`, sharing the job's log, deadline and outcome."""
+
+    def __init__(self, spec: JobSpec):
+        self.spec = spec
+        self.started = time.perf_counter()
+        self.deadline = self.started + spec.job_timeout if spec.job_timeout else None
+        self.log: list[str] = [f"job {spec.key} (attempt {spec.attempt}) in worker {os.getpid()}"]
+        self.combined_error = ""
+        self.result: JobResult | None = None
+
+    def finish(self, status: str, message: str = "", **kw) -> JobResult:
+        from nianbao.run import kernels, worker
+
+        seconds = time.perf_counter() - self.started
+        self.log.append(f"{status} in {seconds:.1f}s" + (f": {message}" if message else ""))
+        spec = self.spec
+        return JobResult(
+            spec.unit, spec.year, status, seconds, spec.attempt, message, "\n".join(self.log) + "\n",
+            worker_pid=os.getpid(), worker_peak_mb=kernels.peak_rss_mb(os.getpid()),
+            kernel_peak_mb=worker.kernel_peak_mb(), **kw,
+        )  # fmt: skip
+
+    def load(self):
+        """The unit-year, checked unless the job builds despite errors; None (and ``result``) on failure."""
+        from nianbao.data.store import DataStore
+        from nianbao.errors import NianbaoError
+        from nianbao.rules.check import DataHasErrors, report_gate
+
+        spec = self.spec
+        try:
+            uy = DataStore(spec.data_dir).load(spec.unit, spec.year)
+            if spec.check_data:
+                report_gate(spec.unit, spec.year, spec.data_dir)
+            return uy
+        except DataHasErrors as exc:
+            self.log.append(str(exc))
+            errors = len([f for f in exc.findings if f.is_error])
+            self.result = self.finish(FAILED, f"data: {errors} rule error(s) in the data (`nianbao check --unit "
+                                      f"{spec.unit} --year {spec.year}` lists them; --continue-on-errors builds anyway)")  # fmt: skip
+        except NianbaoError as exc:
+            self.result = self.finish(FAILED, f"data: {exc}")
+        return None
+
+    def report_title(self, uy) -> str:
+        return self.spec.title.format(year=uy.year, unit_name=uy.unit_name)
+
+    def run_sections(self, uy) -> tuple[list, bool]:
+        """Each section produced in memory, in order, within the job's time; (outcomes, timed out)."""
+        from nianbao.run.execute import NotebookTask, produce
+
+        spec = self.spec
+        title = self.report_title(uy)
+        outcomes = []  # the kernel is reused across jobs (see run/kernels.py)
+        for section in spec.sections:
+            cell_timeout: int | None = spec.cell_timeout
+            if self.deadline is not None:
+                left = self.deadline - time.perf_counter()
+                if left <= 1:
+                    return outcomes, True
+                cell_timeout = math.ceil(min(cell_timeout or left, left))  # nbclient wants whole seconds
+            task = NotebookTask.for_section(section, uy, spec.folder, spec.data_dir, spec.kernel, spec.formats,
+                                            spec.cell_timeout, title)  # fmt: skip
+            outcome = produce(task, cell_timeout=cell_timeout)
+            outcomes.append(outcome)
+            if not outcome.result.ok:
+                if self.deadline is not None and time.perf_counter() >= self.deadline - 1:
+                    return outcomes, True
+                if outcome.result.retryable:
+                    break  # the kernel died: the whole job is retried, or reported
+        return outcomes, False
+
+    def render_combined(self, uy, outcomes: list, title: str) -> dict[str, bytes]:
+        from nianbao.render.combined import PartFragment
+        from nianbao.run.execute import render_combined
+
+        try:
+            parts = [PartFragment(o.result.part, uy.heading(o.result.part), o.fragment or "") for o in outcomes]
+            return render_combined(parts, uy, self.spec.formats, title)
+        except Exception as exc:  # noqa: BLE001 - reported as the job's failure
+            self.combined_error = f"combined report: {type(exc).__name__}: {exc}"
+            return {}
+
+    def commit(self, uy, outcomes: list, combined: dict[str, bytes], complete: bool, title: str):
+        """Every output put in place, then the stamp (or none, when the job is not complete)."""
+        from nianbao.batch.fingerprint import remove_stamp, write_stamp
+        from nianbao.run.execute import commit
+
+        spec = self.spec
+        results = [commit(o) for o in outcomes]
+        self.log.extend(r.describe() for r in results)
+        outputs = [p for r in results if r.ok for p in [r.executed, *r.outputs.values()] if p is not None]
+        if complete and spec.combined and not self.combined_error:
+            outputs.extend(self._commit_combined(uy, results, combined, title))
+        if self.combined_error:
+            self.log.append(f"{spec.combined:<24} FAILED          {self.combined_error}")
+        if complete and not self.combined_error:
+            write_stamp(spec.folder, spec.fingerprint, outputs)
+        else:
+            remove_stamp(spec.folder)
+        return results, outputs
+
+    def _commit_combined(self, uy, results: list, combined: dict[str, bytes], title: str) -> list[Path]:
+        from nianbao.run.execute import render_report_workbook, write_combined
+
+        spec = self.spec
+        try:
+            workbook = render_report_workbook([r.executed for r in results], uy, title)
+        except Exception as exc:  # noqa: BLE001
+            self.combined_error = f"report workbook: {type(exc).__name__}: {exc}"
+            return []
+        if workbook is not None:
+            combined["xlsx"] = workbook
+        written = list(write_combined(spec.folder, spec.combined, combined).values())
+        self.log.append(f"{spec.combined:<24} {'ok':<6} {'':>7}  " + " ".join(str(p) for p in written))
+        return written
 
 
 def remove_temporaries(folder: Path) -> None:
@@ -197,23 +228,6 @@ def remove_temporaries(folder: Path) -> None:
     for pattern in (".*.running.ipynb", ".*.tmp", "csv/*/.*.tmp"):
         for path in folder.glob(pattern):
             path.unlink(missing_ok=True)
-
-
-def _section_line(result) -> str:
-    from nianbao.cli.main import format_section
-
-    return format_section(result)
-
-
-def _kernel_peak_mb() -> float:
-    """The largest peak memory of this worker's kernels: the current one and those retired."""
-    import threading
-
-    from nianbao.run import kernels, worker
-
-    slot = worker._SLOTS.get(threading.get_ident())  # noqa: SLF001 - never start a kernel just to measure it
-    current = kernels.peak_rss_mb(slot.kernel.pid) if slot is not None and slot.kernel is not None else 0.0
-    return max(current, kernels.retired_peak_mb)
 
 
 @contextlib.contextmanager

@@ -5,10 +5,10 @@ part is run) the combined report, all in ``OUT/<unit>/<year>/`` exactly as ``nia
 writes them. The batch:
 
 1. plans the jobs (:func:`plan_batch`): units by id, name or parent, years, sections; a job whose
-   inputs have not changed since it last succeeded is *skipped* (:mod:`nianbao.fingerprint`),
-   unless ``force``;
-2. runs the others on a backend: the local process pool (:mod:`nianbao.pool`, the default) or a
-   Dask cluster (:mod:`nianbao.dask_backend`, given a scheduler address), reporting each start
+   inputs have not changed since it last succeeded is *skipped* (:mod:`nianbao.batch.fingerprint`),
+   unless ``rerun``;
+2. runs the others on a backend: the local process pool (:mod:`nianbao.batch.pool`, the default) or a
+   Dask cluster (:mod:`nianbao.batch.dask_backend`, given a scheduler address), reporting each start
    and end to ``on_event``;
 3. writes each job's log to ``OUT/_batch/logs/<unit>_<year>.log`` and the summary of the batch
    to ``OUT/_batch/summary.csv``.
@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.atomic import write_atomic
 from nianbao.batch import fingerprint as fp
-from nianbao.data.files import DataStore, resolve_data_dir
-from nianbao.errors import NianbaoError
 from nianbao.batch.jobs import FAILED, NO_DATA, OK, RETRYING, SKIPPED, TIMEOUT, JobResult, JobSpec
-from nianbao.run.notebooks import DEFAULT_OUTPUTS, ReportSpec
+from nianbao.data.store import DataStore
 from nianbao.data.units import registry_for
+from nianbao.errors import NianbaoError
+from nianbao.roots import NOTEBOOKS_DIR, outputs_dir, resolve_data_dir
+from nianbao.run.execute import DEFAULT_CELL_TIMEOUT
+from nianbao.run.notebooks import SPEC_FILE, ReportSpec, check_formats, read_spec, resolve_kernel, select_sections
 
 BATCH_FOLDER = "_batch"  # inside OUT; unit ids start with a letter, so it is never a unit's folder
 NOT_RUN = "not-run"  # the batch was stopped before the job started
@@ -84,23 +86,6 @@ class BatchResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_years(text: str | None) -> list[int] | None:
-    """``2019-2023``, ``2020,2022`` or ``2021`` → years; None or '' → None (every year with data)."""
-    if not text:
-        return None
-    years: list[int] = []
-    for part in text.split(","):
-        part = part.strip()
-        m = re.fullmatch(r"(\d{4})\s*(?:-\s*(\d{4}))?", part)
-        if not m:
-            raise NianbaoError(f"years: expected e.g. 2019-2023, 2020,2022 or 2021; got {part!r}")
-        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-        if last < first:
-            raise NianbaoError(f"years: {part!r} runs backwards")
-        years.extend(y for y in range(first, last + 1) if y not in years)
-    return years
-
-
 def select_units(store: DataStore, units: Iterable[str] | None, parents: Iterable[str] | None) -> list[str]:
     """Unit ids: ``units`` by id or name, plus every unit of each of ``parents``; neither means
     every unit that has data in ``store``."""
@@ -130,33 +115,31 @@ def plan_batch(
     formats: Iterable[str] | None = None,
     spec: ReportSpec | Path | str | None = None,
     kernel: str | None = None,
-    force: bool = False,
-    timeout: float | None = None,
-    cell_timeout: int | None = 600,
+    rerun: bool = False,
+    job_timeout: float | None = None,
+    cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
     check_data: bool = True,
 ) -> BatchPlan:
-    """The jobs of a batch, with those whose inputs are unchanged set aside as skipped."""
-    from nianbao.run.report import _check_formats, read_spec, resolve_kernel, select_sections
-
+    """The jobs of a batch, with those whose inputs are unchanged set aside as skipped (unless
+    ``rerun``). ``job_timeout`` bounds each job, ``cell_timeout`` each cell (seconds);
+    ``check_data`` False builds unit-years whose data break a rule."""
     spec_path = None
     if not isinstance(spec, ReportSpec):
         spec_path = Path(spec).resolve() if spec else None
         spec = read_spec(spec)
     chosen = select_sections(spec, sections)
-    fmts = _check_formats(formats if formats is not None else spec.formats)
+    fmts = check_formats(formats if formats is not None else spec.formats)
     data_root = resolve_data_dir(data_dir)
     store = DataStore(data_root)
     unit_ids = select_units(store, units, parents)
     wanted_years = list(years) if years is not None else None
     kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
-    out_root = (Path(out) if out else DEFAULT_OUTPUTS).resolve()
+    out_root = outputs_dir(out)
     combined = spec.combined if (spec.combined and fmts and len(chosen) == len(spec.sections)) else ""
-
-    from nianbao.run.notebooks import NOTEBOOKS_DIR
 
     registry = registry_for(data_root)
     shared = fp.shared_digest(
-        [s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / "report.toml", registry.path
+        [s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / SPEC_FILE, registry.path
     )
     specs, skipped, missing, order = [], [], [], []
     for unit in unit_ids:
@@ -172,14 +155,14 @@ def plan_batch(
                 "formats": list(fmts), "kernel": kernel_name, "combined": combined,
             }  # fmt: skip
             digest = fp.job_fingerprint(data_root, unit, year, shared=shared, parameters=parameters)
-            if not force and fp.up_to_date(folder, digest):
+            if not rerun and fp.up_to_date(folder, digest):
                 skipped.append(JobResult(unit, year, SKIPPED, message="inputs unchanged since the last run"))
                 continue
             specs.append(
                 JobSpec(
                     unit=unit, year=year, folder=folder, data_dir=data_root, sections=tuple(chosen), formats=fmts,
                     kernel=kernel_name, fingerprint=digest, combined=combined, cell_timeout=cell_timeout,
-                    timeout=timeout, check_data=check_data,
+                    job_timeout=job_timeout, check_data=check_data, title=spec.title,
                 )
             )  # fmt: skip
     if not order:
@@ -272,10 +255,7 @@ def _log_path(logs: Path, result: JobResult) -> Path:
 
 
 def _write_log(logs: Path, result: JobResult, text: str) -> None:
-    from nianbao.run.report import write_atomic
-
-    logs.mkdir(parents=True, exist_ok=True)
-    write_atomic(_log_path(logs, result), text.encode("utf-8"))
+    write_atomic(_log_path(logs, result), text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,15 +283,11 @@ def summary_rows(batch: BatchResult, logs: Path | None = None) -> list[dict[str,
 
 
 def write_summary(batch: BatchResult, path: Path, logs: Path | None = None) -> Path:
-    from nianbao.run.report import write_atomic
-
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(summary_rows(batch, logs))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))  # BOM: Excel reads UTF-8
-    return path
+    return write_atomic(path, "\ufeff" + buf.getvalue())  # BOM: Excel reads UTF-8
 
 
 def format_table(batch: BatchResult, *, all_rows: bool = False) -> list[str]:

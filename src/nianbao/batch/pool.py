@@ -81,7 +81,7 @@ class _Worker:
         self.conn.send(spec)
 
     def overdue(self, now: float) -> bool:
-        return self.spec is not None and self.spec.timeout is not None and now > self.started + self.spec.timeout + GRACE
+        return self.spec is not None and self.spec.job_timeout is not None and now > self.started + self.spec.job_timeout + GRACE
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -130,7 +130,7 @@ class LocalPool:
                 elif worker.overdue(now):
                     worker.kill()  # its kernel notices its parent is gone and exits
                     remove_temporaries(spec.folder)
-                    result, alive = _lost(spec, TIMEOUT, f"the job took longer than {spec.timeout:g} s; its worker was stopped"), False
+                    result, alive = _lost(spec, TIMEOUT, f"the job took longer than {spec.job_timeout:g} s; its worker was stopped"), False
                 else:
                     continue
                 if result is None:

@@ -1,8 +1,9 @@
-"""The batch's progress display: a line per finished job, and a bar with the time left.
+"""The batch's progress display: a line per finished job, and a tqdm bar with the time left.
 
-On a terminal the bar is redrawn in place below the job lines; elsewhere (a log file, CI) only
-the job lines are printed. The time left is the jobs not finished times the mean time of the
-jobs finished so far, divided by the number of jobs that run at once.
+On a terminal the bar (tqdm) stays below the job lines; elsewhere (a log file, CI) only the job
+lines are printed. The time left is the jobs not finished times the mean time of the jobs
+finished so far, divided by the number of jobs that run at once (tqdm's own rate would count
+the skipped jobs, which take no time).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import sys
 from typing import TextIO
 
 from nianbao.batch.jobs import FAILED, OK, SKIPPED, TIMEOUT
-
-BAR_WIDTH = 24
 
 
 def clock(seconds: float) -> str:
@@ -33,7 +32,7 @@ class Progress:
         self.to_run = 0
         self.most_running = 0
         self.durations: list[float] = []
-        self._drawn = False
+        self._tqdm = None
 
     # events ------------------------------------------------------------------------------------
 
@@ -46,6 +45,11 @@ class Progress:
         self.to_run = len(plan.specs)
         self._line(f"{plan.total} jobs: {len(plan.specs)} to run, {len(plan.skipped)} up to date (skipped)"
                    + (f", {len(plan.missing)} without data" if plan.missing else ""))  # fmt: skip
+        if self.bar:
+            from tqdm import tqdm
+
+            self._tqdm = tqdm(total=self.total, initial=self.skipped, file=self.stream, dynamic_ncols=True,
+                              bar_format="{bar:24} {n_fmt}/{total_fmt}  {postfix}", leave=False)  # fmt: skip
         self.draw()
 
     def on_start(self, spec) -> None:
@@ -74,6 +78,8 @@ class Progress:
         if result.attempts > 1:
             text += " (retried)"
         self._line(text)
+        if self._tqdm is not None:
+            self._tqdm.update(1)
         self.draw()
 
     # drawing -----------------------------------------------------------------------------------
@@ -87,30 +93,24 @@ class Progress:
 
     def status(self) -> str:
         finished = self.done + self.failed + self.skipped
-        filled = int(BAR_WIDTH * finished / self.total) if self.total else BAR_WIDTH
         left = self.time_left()
         return (
-            f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {finished}/{self.total}  "
-            f"done {self.done} · failed {self.failed} · skipped {self.skipped} · running {self.running}  "
-            f"left {clock(left) if left is not None else '?'}"
+            f"{finished}/{self.total}  done {self.done} · failed {self.failed} · skipped {self.skipped} · "
+            f"running {self.running}  left {clock(left) if left is not None else '?'}"
         )
 
     def draw(self) -> None:
-        if not self.bar:
-            return
-        self.stream.write("\r\x1b[2K" + self.status())
-        self.stream.flush()
-        self._drawn = True
+        if self._tqdm is not None:
+            self._tqdm.set_postfix_str(self.status().split("  ", 1)[1], refresh=True)
 
     def _line(self, text: str) -> None:
-        if self._drawn:
-            self.stream.write("\r\x1b[2K")
-            self._drawn = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        if self._tqdm is not None:
+            self._tqdm.write(text, file=self.stream)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
 
     def close(self) -> None:
-        if self._drawn:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self._drawn = False
+        if self._tqdm is not None:
+            self._tqdm.close()
+            self._tqdm = None

@@ -21,7 +21,7 @@ from nianbao.rules import measures, metrics
 from nianbao.format import schema
 from nianbao.content.charts import PALETTE
 from nianbao.workflows.compile import sum_unit_years
-from nianbao.data.files import DataStore
+from nianbao.data.store import DataStore
 from nianbao.content.tables import HtmlTable, _caption, _cell
 from nianbao.errors import NianbaoError
 from nianbao.content.fonts import setup_charts

@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from nianbao.format import schema
-from nianbao.data.files import DataStore
+from nianbao.data.store import DataStore
 from nianbao.content.fonts import setup_charts
 from nianbao.data.model import UnitYear
 from nianbao.rules.statements import check_statements

@@ -15,7 +15,7 @@ import pandas as pd
 
 from nianbao.rules import measures
 from nianbao.format import schema
-from nianbao.data.files import DataStore
+from nianbao.data.store import DataStore
 from nianbao.content.tables import HtmlTable, _caption, _cell
 from nianbao.errors import NianbaoError
 from nianbao.content.fonts import setup_charts

@@ -15,6 +15,11 @@ from nianbao.format import schema
 
 Value = int | Decimal
 
+#: The kinds of published statement a data file may hold.
+STATEMENT_KINDS = ("share", "rate", "change", "count")
+#: The narrative's keys in a data file, in report order.
+NARRATIVE_KEYS = ("overview", "problems", "measures", "other")
+
 
 @dataclass
 class Figure:

@@ -16,15 +16,9 @@ import yaml
 
 from nianbao.format import schema
 from nianbao.errors import DataError, UnitError
+from nianbao.roots import REGISTRY_FILE, default_registry_path
 
-REGISTRY_FILE = "units.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-
-
-def default_registry_path() -> Path:
-    from nianbao.data.files import PROJECT_ROOT
-
-    return PROJECT_ROOT / "data" / REGISTRY_FILE
 
 
 @dataclass(frozen=True)

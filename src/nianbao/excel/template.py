@@ -16,7 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from nianbao.format import schema
-from nianbao.data.files import DataStore, atomic_write_bytes
+from nianbao.data.store import DataStore
+from nianbao.atomic import write_atomic
 from nianbao.data.model import UnitYear
 from nianbao.excel.layout import INFO_LABELS, INFO_ROWS, INFO_SHEET, META_ROWS, META_SHEET, TEMPLATE_MARK, SheetLayout, workbook_layout
 
@@ -192,7 +193,7 @@ def write_template(
     values = existing if (prefill and existing is not None and existing.format_version == version) else None
     wb = build_workbook(unit_id, name, int(year), version, values)
     path = Path(out) if out else Path(f"{unit_id}_{int(year)}.xlsx")
-    atomic_write_bytes(path, template_bytes(wb))
+    write_atomic(path, template_bytes(wb))
     return path, values
 
 

@@ -22,21 +22,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PartFragment:
-    """One part's content as rendered by :func:`nianbao.export.notebook_fragment`."""
+    """One part's content as rendered by :func:`nianbao.render.html.notebook_fragment`."""
 
     part: int
     heading: str
     fragment: str
 
 
-def report_page(parts: Sequence[PartFragment], *, uy: UnitYear) -> str:
-    """The combined report's HTML page; ``parts`` are put in the order of their part number."""
+def report_page(parts: Sequence[PartFragment], *, uy: UnitYear, title: str | None = None) -> str:
+    """The combined report's HTML page; ``parts`` are put in the order of their part number.
+    ``title`` is the report's title (default: the unit-year's)."""
     ordered = sorted(parts, key=lambda p: p.part)
     numbers = [p.part for p in ordered]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"a part appears twice in {numbers}")
     template = page_templates().get_template("report.html.j2")
     return template.render(
-        **report_context(uy),
+        **report_context(uy, title),
         parts=[PartFragment(p.part, p.heading, Markup(p.fragment)) for p in ordered],
     )

@@ -7,17 +7,18 @@ Two steps, each a pure function (nothing here touches the file system except to 
    prompts, no parameters cells, no stderr, images embedded as ``data:`` URIs. The result is then
    made self-contained (:func:`make_self_contained`): scripts and external loads are removed,
    external hyperlinks become plain text.
-2. :func:`section_page` wraps a fragment in a full HTML page (``templates/section.html.j2``)
+2. :func:`page` wraps a fragment in a full HTML page (``templates/section.html.j2``)
    with the report's stylesheet (``templates/report.css``), ready for a browser or WeasyPrint.
 
-The combined report (cover, table of contents, all parts) is in :mod:`nianbao.combined`; PDF
-rendering is in :mod:`nianbao.pdf`.
+The combined report (cover, table of contents, all parts) is in :mod:`nianbao.render.combined`; PDF
+rendering is in :mod:`nianbao.render.pdf`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ class ExportError(NianbaoError):
 
 
 @functools.lru_cache(maxsize=1)
-def _exporter():
+def exporter():
     """The nbconvert exporter, built once per process (building it loads all of nbconvert)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -80,7 +81,7 @@ def notebook_fragment(nb: NotebookNode) -> str:
     import nbformat
 
     nb = nbformat.from_dict(nb)  # a copy: nbconvert's preprocessors may touch the notebook
-    html, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": ""}})
+    html, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": ""}})
     return make_self_contained(html)
 
 
@@ -157,14 +158,31 @@ def page_templates() -> jinja2.Environment:
     )
 
 
-def report_context(uy: UnitYear) -> dict:
-    """What every page template knows about the report: title, unit, year, synthetic flag."""
-    return {"title": uy.title, "unit_name": uy.unit_name, "unit": uy.unit, "year": uy.year, "synthetic": uy.synthetic}
+@dataclass(frozen=True)
+class PageContext:
+    """What the page around a notebook's content says: every page nianbao writes (a report
+    section, trends, a comparison, an audit) is built from this by :func:`page`."""
+
+    title: str  # the running title, printed at the top of every page (the report's title)
+    heading: str  # the page's own name: the part's heading, or the notebook's title
+    part: int | str  # the part number or the notebook's id (an anchor and a CSS hook)
+    synthetic: bool = False  # made from demo data: every page says 「示例数据」
+
+    @classmethod
+    def for_section(cls, uy: UnitYear, part: int, title: str | None = None) -> PageContext:
+        """A report section's page: the report's title (default: the unit-year's) above the part."""
+        return cls(title or uy.title, uy.heading(part), part, uy.synthetic)
 
 
-def section_page(fragment: str, *, uy: UnitYear, part: int) -> str:
-    """A full, self-contained HTML page for one part of the report."""
+def page(fragment: str, context: PageContext) -> str:
+    """A full, self-contained HTML page around a notebook's fragment."""
     template = page_templates().get_template("section.html.j2")
     return template.render(
-        **report_context(uy), part=part, heading=uy.heading(part), fragment=Markup(fragment)
-    )
+        title=context.title, heading=context.heading, part=context.part, synthetic=context.synthetic,
+        fragment=Markup(fragment),
+    )  # fmt: skip
+
+
+def report_context(uy: UnitYear, title: str | None = None) -> dict:
+    """What the combined report's template knows: title, unit, year, synthetic flag."""
+    return {"title": title or uy.title, "unit_name": uy.unit_name, "unit": uy.unit, "year": uy.year, "synthetic": uy.synthetic}

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.rules import findings as fnd
-from nianbao.data.files import DataStore, atomic_write_text
+from nianbao.data.store import DataStore
+from nianbao.atomic import write_atomic
+from nianbao.roots import shown
 from nianbao.errors import DataError, NianbaoError
 from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear
@@ -133,20 +135,13 @@ def findings_for(unit: str, year: int, data_dir: Path | str | None = None) -> li
 # ---------------------------------------------------------------------------------------------
 
 
-def _shown_path(path: Path | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return str(path)
 
 
 def format_text(result: CheckResult, *, quiet: bool = False) -> str:
     """Findings grouped by data file, errors first, then a summary line."""
     lines: list[str] = []
     for err in result.file_errors:
-        lines.append(f"{_shown_path(err.path)}: cannot be read")
+        lines.append(f"{shown(err.path)}: cannot be read")
         lines.append(f"  error   {err}")
     by_file: dict[tuple[str, int], list[Finding]] = {}
     for f in result.findings:
@@ -156,13 +151,13 @@ def format_text(result: CheckResult, *, quiet: bool = False) -> str:
         if not items:
             continue
         lines.append(
-            f"{_shown_path(uy.path)} — {uy.unit_name} {uy.year} (format {uy.format_version}): {fnd.summary_line(items)}"
+            f"{shown(uy.path)} — {uy.unit_name} {uy.year} (format {uy.format_version}): {fnd.summary_line(items)}"
         )
         if not quiet:
             lines.extend("  " + f.text().replace("\n", "\n  ") for f in items)
     n = len(result.checked)
     files_with = len({(f.unit, f.year) for f in result.findings})
-    summary = f"Checked {n} unit-year{'s' if n != 1 else ''} under {_shown_path(result.data_dir)}: "
+    summary = f"Checked {n} unit-year{'s' if n != 1 else ''} under {shown(result.data_dir)}: "
     summary += f"{result.errors} error{'s' if result.errors != 1 else ''}, "
     summary += f"{result.warnings} warning{'s' if result.warnings != 1 else ''}"
     if files_with:
@@ -193,7 +188,7 @@ def write_json(payload: dict, target: str) -> None:
     if target == "-":
         sys.stdout.write(text)
     else:
-        atomic_write_text(Path(target), text)
+        write_atomic(Path(target), text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,12 +201,12 @@ class DataHasErrors(NianbaoError):
 
     def __init__(self, unit: str, year: int, found: list[Finding], data_dir: Path | str | None = None):
         errors = fnd.sorted_findings(f for f in found if f.is_error)
-        shown = "\n".join("  " + f.text().replace("\n", "\n  ") for f in errors[:10])
+        listed = "\n".join("  " + f.text().replace("\n", "\n  ") for f in errors[:10])
         more = f"\n  … and {len(errors) - 10} more" if len(errors) > 10 else ""
         super().__init__(
             f"the data for {unit} {year} has {len(errors)} error{'s' if len(errors) != 1 else ''}; fix the data "
             f"(`nianbao check --unit {unit} --year {year}{f' --data {data_dir}' if data_dir else ''}` lists them) or build the report anyway with --force:"
-            f"\n{shown}{more}"
+            f"\n{listed}{more}"
         )
         self.findings = found
 

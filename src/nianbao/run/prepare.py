@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nianbao.data.files import PROJECT_ROOT, DataStore, resolve_data_dir
+from nianbao.roots import PROJECT_ROOT, resolve_data_dir
+from nianbao.data.store import DataStore
 from nianbao.errors import NianbaoError
-from nianbao.run.notebooks import NOTEBOOKS_DIR, load_report_spec
+from nianbao.run.notebooks import load_report_spec
 from nianbao.data.units import registry_for
 
 DEFAULT_WORKDIR = PROJECT_ROOT / "work-notebooks"
@@ -65,8 +66,8 @@ def _plan(unit: str, year: int, store: DataStore, sections: list[str] | None) ->
     has_units = any(store.try_load(c.id, year) is not None for c in children)
     years = [y for y in store.years(unit) if year - TRENDS_YEARS < y <= year]
     extra = {
-        "trends": (NOTEBOOKS_DIR / "trends.ipynb", {"unit": unit, "first_year": min(years), "last_year": year, "data_dir": data}),
-        "comparison": (NOTEBOOKS_DIR / "comparison.ipynb", {"year": year, "units": "", "parent": unit, "data_dir": data}),
+        "trends": (spec.notebook("trends").notebook, {"unit": unit, "first_year": min(years), "last_year": year, "data_dir": data}),
+        "comparison": (spec.notebook("comparison").notebook, {"year": year, "units": "", "parent": unit, "data_dir": data}),
     }
     keys = sections or [str(s.part) for s in spec.sections] + ["trends"] + (["comparison"] if has_units else [])
     plan = []

@@ -24,9 +24,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from nianbao.render.combined import PartFragment
 from nianbao.data.model import UnitYear
-from nianbao.run.report import SectionResult, SectionTask, _failure, render_combined, render_report_workbook, write_atomic
+from nianbao.render.combined import PartFragment
+from nianbao.run.execute import NotebookTask, Outcome, commit, produce, render_combined, render_pdf_later, render_report_workbook
+from nianbao.run.results import NotebookResult
 
 EXECUTE, COMBINED, PDF, WORKBOOK = 0, 1, 2, 3  # priorities: lower runs first
 
@@ -42,19 +43,20 @@ class ReportScheduler:
         self,
         pool: ProcessPoolExecutor,
         workers: int,
-        tasks: Sequence[SectionTask],
+        tasks: Sequence[NotebookTask],
         uy: UnitYear,
+        title: str,
         *,
         combined: bool,
-        on_section: Callable[[SectionResult], None] | None = None,
+        on_section: Callable[[NotebookResult], None] | None = None,
     ):
-        self.pool, self.workers, self.tasks, self.uy = pool, workers, list(tasks), uy
+        self.pool, self.workers, self.tasks, self.uy, self.title = pool, workers, list(tasks), uy, title
         self.combined_wanted = combined
         self.on_section = on_section
         self.formats = self.tasks[0].formats if self.tasks else ()
-        self.results: dict[int, SectionResult] = {}
+        self.results: dict[int, NotebookResult] = {}
         self.fragments: dict[int, str] = {}
-        self.waiting: dict[int, object] = {}  # part -> worker.SectionOutcome whose PDF is rendering
+        self.waiting: dict[int, Outcome] = {}  # part -> the outcome whose PDF is rendering
         self.executed = 0
         self.combined = CombinedOutcome()
         self._queue: list = []
@@ -71,57 +73,51 @@ class ReportScheduler:
             _, _, kind, fn, args, context = heapq.heappop(self._queue)
             self._running[self.pool.submit(fn, *args)] = (kind, context)
 
-    def run(self) -> tuple[list[SectionResult], CombinedOutcome]:
-        from nianbao.run.worker import produce_section
-
+    def run(self) -> tuple[list[NotebookResult], CombinedOutcome]:
         for task in self.tasks:
-            self._push(EXECUTE, "execute", produce_section, task, None, False, context=task)
+            self._push(EXECUTE, "execute", produce, task, None, False, context=task)
         while self._queue or self._running:
             self._fill()
             done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
             for future in done:
                 kind, context = self._running.pop(future)
                 getattr(self, f"_on_{kind}")(future, context)
-        ordered = [self.results[t.section.part] for t in self.tasks]
+        ordered = [self.results[t.part] for t in self.tasks]
         return ordered, self.combined
 
     # what to do when a task ends ---------------------------------------------------------------
 
-    def _final(self, result: SectionResult) -> None:
+    def _final(self, result: NotebookResult) -> None:
         self.results[result.part] = result
         if self.on_section is not None:
             self.on_section(result)
         if len(self.results) == len(self.tasks) and self._all_ok() and self.combined_wanted:
-            executed = [self.results[t.section.part].executed for t in self.tasks]
-            self._push(WORKBOOK, "workbook", render_report_workbook, executed, self.uy)
+            executed = [self.results[t.part].executed for t in self.tasks]
+            self._push(WORKBOOK, "workbook", render_report_workbook, executed, self.uy, self.title)
 
     def _all_ok(self) -> bool:
         return all(r.ok for r in self.results.values())
 
-    def _on_execute(self, future: Future, task: SectionTask) -> None:
-        from nianbao.run.worker import commit_section, render_section_pdf
-
+    def _on_execute(self, future: Future, task: NotebookTask) -> None:
         self.executed += 1
         try:
             outcome = future.result()
         except Exception as exc:  # the worker process itself died
-            self._final(_failure(task, 0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"))
+            self._final(task.failure(0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"))
             return
         if outcome.result.ok:
-            self.fragments[task.section.part] = outcome.fragment or ""
+            self.fragments[task.part] = outcome.fragment or ""
         if outcome.result.ok and outcome.page is not None:
-            self.waiting[task.section.part] = outcome
-            self._push(PDF, "pdf", render_section_pdf, outcome.page, context=task)
+            self.waiting[task.part] = outcome
+            self._push(PDF, "pdf", render_pdf_later, outcome.page, context=task)
         else:
-            self._final(commit_section(outcome))
+            self._final(commit(outcome))
         if self.executed == len(self.tasks) and self.combined_wanted and len(self.fragments) == len(self.tasks):
-            parts = [PartFragment(t.section.part, self.uy.heading(t.section.part), self.fragments[t.section.part]) for t in self.tasks]
-            self._push(COMBINED, "combined", render_combined, parts, self.uy, self.formats)
+            parts = [PartFragment(t.part, self.uy.heading(t.part), self.fragments[t.part]) for t in self.tasks]
+            self._push(COMBINED, "combined", render_combined, parts, self.uy, self.formats, self.title)
 
-    def _on_pdf(self, future: Future, task: SectionTask) -> None:
-        from nianbao.run.worker import commit_section
-
-        outcome = self.waiting.pop(task.section.part)
+    def _on_pdf(self, future: Future, task: NotebookTask) -> None:
+        outcome = self.waiting.pop(task.part)
         try:
             outcome.payloads["pdf"], seconds = future.result()
         except Exception as exc:
@@ -129,7 +125,7 @@ class ReportScheduler:
             return
         outcome.page = None
         outcome.result.seconds += seconds
-        self._final(commit_section(outcome))
+        self._final(commit(outcome))
 
     def _on_combined(self, future: Future, context) -> None:
         try:
@@ -145,13 +141,3 @@ class ReportScheduler:
             return
         if workbook is not None:
             self.combined.payloads["xlsx"] = workbook
-
-
-def write_combined(folder, stem: str, combined: CombinedOutcome) -> dict:
-    """Put the combined report's files in place; format → path."""
-    written = {}
-    for fmt, payload in combined.payloads.items():
-        target = folder / f"{stem}.{fmt}"
-        write_atomic(target, payload)
-        written[fmt] = target
-    return written

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from nianbao.format import schema
-from nianbao.data.files import DataStore
+from nianbao.data.store import DataStore
 from nianbao.errors import NianbaoError
 from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear, Value

@@ -26,7 +26,10 @@ from pathlib import Path
 
 from nianbao.format import schema
 from nianbao.workflows.compile import sum_unit_years
-from nianbao.data.files import PROJECT_ROOT, atomic_write_text, load_unit_year, save_unit_year
+from nianbao.roots import PROJECT_ROOT
+from nianbao.atomic import write_atomic
+from nianbao.data.reading import load_unit_year
+from nianbao.data.writing import save_unit_year
 from nianbao.errors import NianbaoError
 from nianbao.data.model import Figure, NarrativeItem, UnitYear
 from nianbao.data.units import Registry, Unit, load_registry
@@ -333,7 +336,7 @@ def write_demo(
         )
     unit_years = generate(years, seed, registry)
     files = tuple(save_unit_year(uy, folder) for uy in unit_years)
-    atomic_write_text(folder / "README.md", _readme(seed, sorted({uy.year for uy in unit_years})))
+    write_atomic(folder / "README.md", _readme(seed, sorted({uy.year for uy in unit_years})))
     return DemoResult(folder, files, len({uy.unit for uy in unit_years}), tuple(sorted({uy.year for uy in unit_years})), seed)
 
 

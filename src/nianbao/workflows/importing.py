@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.rules import findings as fnd
-from nianbao.data.files import DataStore, save_unit_year
+from nianbao.data.store import DataStore
+from nianbao.data.writing import save_unit_year
 from nianbao.errors import DataError
 from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear

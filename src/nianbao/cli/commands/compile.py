@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nianbao.workflows.compile import compile_parent, merged_with_stored
-    from nianbao.data.files import DataStore, save_unit_year
+    from nianbao.data.store import DataStore
+    from nianbao.data.writing import save_unit_year
     from nianbao.errors import NianbaoError
     from nianbao.data.units import registry_for
 

@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.cli.main import _shown
+    from nianbao.roots import shown
     from nianbao.workflows.demo import DEFAULT_SEED, write_demo
     from nianbao.errors import NianbaoError
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     result = write_demo(args.out, years, DEFAULT_SEED if args.seed is None else args.seed)
     print(
         f"wrote {len(result.files)} synthetic unit-years ({result.units} units, {result.years[0]}–{result.years[-1]}, "
-        f"seed {result.seed}) to {_shown(result.folder)}"
+        f"seed {result.seed}) to {shown(result.folder)}"
     )
     print("every output made from them shows 「示例数据」; use them with --data demo, e.g.")
     print(f"  nianbao report --unit shanghai --year {result.years[-1] - 1} --data demo")

@@ -19,14 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.cli.main import _shown
+    from nianbao.roots import shown
     from nianbao.run.prepare import prepare
 
     sections = [s.strip() for item in args.section for s in item.split(",") if s.strip()] if args.section else None
     result = prepare(args.unit, args.year, sections=sections, out=args.out, data_dir=args.data)
-    print(f"prepared {len(result.notebooks)} notebooks for {result.unit} {result.year} in {_shown(result.folder)}:")
+    print(f"prepared {len(result.notebooks)} notebooks for {result.unit} {result.year} in {shown(result.folder)}:")
     for path in result.notebooks:
         print(f"  {path.name}")
     print("open them in JupyterLab (kernel “Python (nianbao)”), e.g.:")
-    print(f"  .venv/bin/jupyter lab {_shown(result.folder)}")
+    print(f"  .venv/bin/jupyter lab {shown(result.folder)}")
     return 0

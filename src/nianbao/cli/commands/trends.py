@@ -4,41 +4,36 @@ from __future__ import annotations
 
 import argparse
 
+from nianbao.cli import args as cli_args
+
 HELP = "run the trends notebook for a unit over a range of years and export it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", default="shanghai", help="unit id or name (default: shanghai)")
-    parser.add_argument("--years", default="2019-2023", help="FIRST-LAST (default: 2019-2023)")
-    parser.add_argument("--data", default=None, help="data folder or alias (default: data/; 'demo' = data/demo)")
+    parser.add_argument("--years", type=cli_args.year_span, default=(2019, 2023), metavar="FIRST-LAST",
+                        help="FIRST-LAST (default: 2019-2023)")  # fmt: skip
+    cli_args.add_data(parser)
     parser.add_argument("--out", default=None, help="output folder (default: outputs/); writes <unit>/trends/")
-    parser.add_argument("--formats", default="html,pdf", help="html,pdf (default: both)")
-    parser.add_argument("--kernel", default=None, help="Jupyter kernel (default: nianbao, else python3)")
+    cli_args.add_run_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.run import analysis
     from nianbao.content import trends
-    from nianbao.data.files import resolve_data_dir
-    from nianbao.errors import NianbaoError
+    from nianbao.roots import resolve_data_dir
+    from nianbao.run.execute import NotebookTask, run_notebook
+    from nianbao.run.layout import trends_target
 
-    try:
-        first, _, last = args.years.partition("-")
-        first_year, last_year = int(first), int(last or first)
-    except ValueError:
-        raise NianbaoError(f"--years: expected FIRST-LAST such as 2019-2023, got {args.years!r}") from None
+    first_year, last_year = args.years
     data = resolve_data_dir(args.data)
     series = trends.open_series(args.unit, first_year, last_year, str(data))  # fails early on bad input
-    folder, stem = analysis.trends_target(series.unit, first_year, last_year, args.out)
-    result = analysis.run_analysis(
-        "trends",
-        {"unit": series.unit, "first_year": first_year, "last_year": last_year, "data_dir": str(data)},
-        folder, stem,
-        title=f"{series.unit_name}政府信息公开工作年度报告·历年数据",
-        heading=trends.title(series),
-        synthetic=series.synthetic,
-        formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
-        kernel=args.kernel,
+    folder, stem = trends_target(series.unit, first_year, last_year, args.out)
+    task = NotebookTask.declared(
+        "trends", {"unit": series.unit, "first_year": first_year, "last_year": last_year, "data_dir": str(data)},
+        folder, stem, heading=trends.title(series), synthetic=series.synthetic,
+        title_values={"unit_name": series.unit_name}, formats=args.formats, kernel=args.kernel,
+        cell_timeout=args.cell_timeout,
     )  # fmt: skip
-    print(analysis.format_result(result))
+    result = run_notebook(task)
+    print(result.describe())
     return 0 if result.ok else 1
