@@ -1,5 +1,5 @@
 """Recognising the official labels in published tables, whatever their spacing, brackets,
-quotes, numbering or small variants (the variants themselves are data in :mod:`nianbao.schema`)."""
+quotes, numbering or small variants (the variants themselves are data in :mod:`nianbao.format.schema`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The narrative's figures: counts of applications and of review and litigation cases, each
 disposition category with its count and share, 纠错率, and other 「占x%」 shares with the counts
-they are computed from. Each becomes a :class:`~nianbao.model.Statement` with the table cell it
+they are computed from. Each becomes a :class:`~nianbao.data.model.Statement` with the table cell it
 states (``subject``) or the counts it is computed from (``numerator``/``denominator``), so that
 the rules T1–T4 and R1 can compare them with the tables.
 

@@ -133,26 +133,31 @@ def read_table_b(table: Table, version_hint: str | None = None) -> TableRead:
                                         ref=_ref(table, cells[0][1], cells[0][0]), severity=WARNING))
             continue
         seen.add(ident)
-        used: set[int] = set()
-        for col_id, j in value_cols.items():
-            cell = line[j] if j < len(line) else None
-            ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, r + 1, j + 1, "")
-            if cell is not None and id(cell) in used:
-                out.problems.append(Problem("B", "B4", "与左侧单元格合并，没有单独的数字", ident, col_id, cell.text, ref))
-                continue
-            if cell is not None:
-                used.add(id(cell))
-            reading = _read(cell, "count")
-            if reading.ok:
-                out.values[(ident, col_id)] = reading.value  # type: ignore[assignment]
-                out.refs[(ident, col_id)] = ref
-            else:
-                out.problems.append(Problem("B", "B4", numbers.NOTES[reading.problem], ident, col_id, reading.text or None, ref))
+        _read_b_row(out, table, line, r, ident, value_cols)
     if detected is not None or version_hint is not None:
         for row in schema.TABLE_B[version].rows:
             if row.id not in seen:
                 out.problems.append(Problem("B", "F1", "表中没有这一行", row.id, "total", expected="格式中的这一行"))
     return out
+
+
+def _read_b_row(out: TableRead, table: Table, line: list[Cell | None], r: int, ident: str, value_cols: dict[str, int]) -> None:
+    """The counts of one official row of 表二; a cell that is not a count is a located problem."""
+    used: set[int] = set()
+    for col_id, j in value_cols.items():
+        cell = line[j] if j < len(line) else None
+        ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, r + 1, j + 1, "")
+        if cell is not None and id(cell) in used:
+            out.problems.append(Problem("B", "B4", "与左侧单元格合并，没有单独的数字", ident, col_id, cell.text, ref))
+            continue
+        if cell is not None:
+            used.add(id(cell))
+        reading = _read(cell, "count")
+        if reading.ok:
+            out.values[(ident, col_id)] = reading.value  # type: ignore[assignment]
+            out.refs[(ident, col_id)] = ref
+        else:
+            out.problems.append(Problem("B", "B4", numbers.NOTES[reading.problem], ident, col_id, reading.text or None, ref))
 
 
 def _words(line: list[Cell | None]) -> list[str]:

@@ -2,7 +2,7 @@
 
 ``nianbao batch --scheduler tcp://HOST:PORT`` submits each job as a task. On the worker, the task
 calls :func:`run_job_on_worker`: the first task in a worker process imports the heavy libraries
-and starts a warm kernel (:func:`nianbao.worker.warm_up`), later ones find them there, so a Dask
+and starts a warm kernel (:func:`nianbao.run.worker.warm_up`), later ones find them there, so a Dask
 worker is as long-lived as a local one. Every path in a job is absolute; the output folder must
 be one that the workers and this machine share (the same path everywhere).
 

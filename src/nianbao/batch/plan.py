@@ -141,33 +141,50 @@ def plan_batch(
     shared = fp.shared_digest(
         [s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / SPEC_FILE, registry.path
     )
-    specs, skipped, missing, order = [], [], [], []
+    context = _JobContext(store, out_root, kernel_name, fmts, chosen, combined, shared, spec.title)
+    plan = BatchPlan([], [], [], [], out_root, data_root, kernel_name)
     for unit in unit_ids:
-        have = store.years(unit)
-        for year in wanted_years if wanted_years is not None else have:
-            order.append(f"{unit}/{year}")
-            if year not in have:
-                missing.append(JobResult(unit, year, NO_DATA, message=f"no data file {store.path(unit, year)}"))
-                continue
-            folder = out_root / unit / str(year)
-            parameters = {
-                "unit": unit, "year": year, "data_dir": str(data_root), "sections": [s.stem for s in chosen],
-                "formats": list(fmts), "kernel": kernel_name, "combined": combined,
-            }  # fmt: skip
-            digest = fp.job_fingerprint(data_root, unit, year, shared=shared, parameters=parameters)
-            if not rerun and fp.up_to_date(folder, digest):
-                skipped.append(JobResult(unit, year, SKIPPED, message="inputs unchanged since the last run"))
-                continue
-            specs.append(
-                JobSpec(
-                    unit=unit, year=year, folder=folder, data_dir=data_root, sections=tuple(chosen), formats=fmts,
-                    kernel=kernel_name, fingerprint=digest, combined=combined, cell_timeout=cell_timeout,
-                    job_timeout=job_timeout, check_data=check_data, title=spec.title,
-                )
-            )  # fmt: skip
-    if not order:
+        for year in wanted_years if wanted_years is not None else store.years(unit):
+            context.add(plan, unit, year, rerun=rerun, cell_timeout=cell_timeout, job_timeout=job_timeout,
+                        check_data=check_data)  # fmt: skip
+    if not plan.order:
         raise NianbaoError(f"no unit-years to run: no data under {data_root / 'units'} for the units and years asked for")
-    return BatchPlan(specs, skipped, missing, order, out_root, data_root, kernel_name)
+    return plan
+
+
+@dataclass(frozen=True)
+class _JobContext:
+    """What every job of a plan shares."""
+
+    store: DataStore
+    out: Path
+    kernel: str
+    formats: tuple[str, ...]
+    sections: list
+    combined: str
+    shared: str  # digest of the inputs every job depends on
+    title: str
+
+    def add(self, plan: BatchPlan, unit: str, year: int, *, rerun: bool, **options) -> None:
+        """Put the job of ``unit`` and ``year`` in the plan: to run, up to date, or without data."""
+        plan.order.append(f"{unit}/{year}")
+        if year not in self.store.years(unit):
+            plan.missing.append(JobResult(unit, year, NO_DATA, message=f"no data file {self.store.path(unit, year)}"))
+            return
+        folder = self.out / unit / str(year)
+        parameters = {
+            "unit": unit, "year": year, "data_dir": str(self.store.root), "sections": [s.stem for s in self.sections],
+            "formats": list(self.formats), "kernel": self.kernel, "combined": self.combined,
+        }  # fmt: skip
+        digest = fp.job_fingerprint(self.store.root, unit, year, shared=self.shared, parameters=parameters)
+        if not rerun and fp.up_to_date(folder, digest):
+            plan.skipped.append(JobResult(unit, year, SKIPPED, message="inputs unchanged since the last run"))
+            return
+        plan.specs.append(
+            JobSpec(unit=unit, year=year, folder=folder, data_dir=self.store.root, sections=tuple(self.sections),
+                    formats=self.formats, kernel=self.kernel, fingerprint=digest, combined=self.combined,
+                    title=self.title, **options)
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------

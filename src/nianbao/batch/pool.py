@@ -1,8 +1,8 @@
 """The local backend of ``nianbao batch``: long-lived worker processes, one job at a time each.
 
 Each worker is a spawned process that imports papermill, nbconvert and WeasyPrint once and keeps
-a warm kernel (:func:`nianbao.worker.warm_up`); it then runs job after job
-(:func:`nianbao.jobs.run_job`) until told to stop. The parent watches every worker:
+a warm kernel (:func:`nianbao.run.worker.warm_up`); it then runs job after job
+(:func:`nianbao.batch.jobs.run_job`) until told to stop. The parent watches every worker:
 
 * a worker that dies in the middle of a job (SIGKILL, out of memory, a crash) is replaced, and
   the job is run again once (``attempt`` 2); a job whose kernel died is retried the same way;

@@ -2,10 +2,10 @@
 
 Subcommands live in a registry, :data:`COMMANDS`: name → :class:`Command` (help text, a function
 that adds the subcommand's arguments to its parser, a handler that takes the parsed arguments
-and returns the exit code). ``report`` is registered here. Any other subcommand is a module in
-the package :mod:`nianbao.commands`, found at start-up, so adding one touches no existing file::
+and returns the exit code). Every subcommand is a module in the package
+:mod:`nianbao.cli.commands`, found at start-up, so adding one touches no existing file::
 
-    # src/nianbao/commands/check.py
+    # src/nianbao/cli/commands/check.py
     HELP = "check a unit-year's figures against the rules of the format"
 
     def add_arguments(parser): parser.add_argument("--unit", default="shanghai")
@@ -29,9 +29,7 @@ import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from nianbao.cli import args
 from nianbao.errors import NianbaoError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -44,7 +42,7 @@ class Command:
     handler: Callable[[argparse.Namespace], int]
 
 
-#: name → Command. ``report`` is registered below; :func:`_discover` adds nianbao.commands.*.
+#: name → Command; :func:`_discover` adds every module of nianbao.cli.commands.
 COMMANDS: dict[str, Command] = {}
 
 #: The package whose modules are subcommands.
@@ -59,48 +57,6 @@ def register(
 ) -> None:
     """Add (or replace) the subcommand ``name``."""
     COMMANDS[name] = Command(help, add_arguments, handler)
-
-
-# ---------------------------------------------------------------------------------------------
-# nianbao report
-# ---------------------------------------------------------------------------------------------
-
-
-def _report_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--unit", default="shanghai", help="reporting unit id (default: shanghai)")
-    parser.add_argument("--year", type=int, default=2020, help="reporting year (default: 2020)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: the project's outputs/)")
-    args.add_data(parser)
-    parser.add_argument(
-        "--sections", type=args.comma_list, default=None, metavar="LIST",
-        help="parts to run, by number or id, e.g. 3,4 (default: all; the combined report needs all)",
-    )  # fmt: skip
-    parser.add_argument("--workers", type=args.positive_int, default=None, help="worker processes (default: 2)")
-    parser.add_argument("--spec", type=Path, default=None, help="report declaration (default: notebooks/report.toml)")
-    args.add_run_options(parser)
-    args.add_force(parser, "build even when `nianbao check` finds errors in the data")
-
-
-def _report(options: argparse.Namespace) -> int:
-    from nianbao.rules.findings import summary_line
-    from nianbao.run.report import build_report
-
-    def show(result) -> None:
-        print(result.describe(), flush=True)
-
-    report = build_report(
-        options.unit, options.year, out=options.out, data_dir=options.data, sections=options.sections,
-        workers=options.workers, formats=options.formats, spec=options.spec, kernel=options.kernel,
-        cell_timeout=options.cell_timeout, force=options.force, on_section=show,
-    )  # fmt: skip
-    if report.findings:
-        print(f"data check: {summary_line(report.findings)} (`nianbao check --unit {report.unit} --year {report.year}` for details)")
-    for line in report.describe():
-        print(line)
-    return EXIT_OK if report.ok else EXIT_FAILED
-
-
-register("report", "run the section notebooks of one unit-year and export HTML and PDF", _report_arguments, _report)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -65,10 +65,6 @@ class Statement:
     source: str | None = None  # the published words
     acknowledged: str | None = None  # why a published figure that fails its check is kept as is
 
-    @property
-    def signed_value(self) -> Decimal:
-        return -self.value if self.direction == "下降" else self.value
-
 
 @dataclass
 class NarrativeItem:
@@ -124,10 +120,6 @@ class UnitYear:
 
     def b_group_is_stated(self, group: str, col: str = "total") -> bool:
         return (group, col) in self.table_b_groups
-
-    @property
-    def has_table_b(self) -> bool:
-        return bool(self.table_b or self.table_b_groups)
 
     # -- Table C -----------------------------------------------------------------------------
     def c(self, block: str, col: str = "total") -> int | None:

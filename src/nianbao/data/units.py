@@ -79,10 +79,6 @@ class Registry:
     def parents(self) -> list[Unit]:
         return [u for u in self if any(c.parent == u.id for c in self)]
 
-    def name_of(self, unit_id: str) -> str:
-        unit = self.units.get(unit_id)
-        return unit.name if unit else unit_id
-
 
 def load_registry(path: Path | str | None = None) -> Registry:
     """Read and validate a registry file (default: the project's ``data/units.yaml``)."""

@@ -1,7 +1,7 @@
 """The whole report as one HTML page: cover, table of contents, then the parts in order.
 
 The page (``templates/report.html.j2``) is the source of both ``report.html`` and, through
-:mod:`nianbao.pdf`, ``report.pdf``: in print the table of contents gets its page numbers from
+:mod:`nianbao.render.pdf`, ``report.pdf``: in print the table of contents gets its page numbers from
 WeasyPrint's ``target-counter()`` and every part starts on a new page; its ``<h1>`` and
 ``<h2>`` headings become the PDF bookmarks.
 """

@@ -1,7 +1,7 @@
 """The rules that valid figures obey (DOMAIN.md section 4), as named checks over the data model.
 
 Each rule is registered with its id, severity, a one-line title, its formula in words and its
-scope, and yields :class:`~nianbao.findings.Finding` objects. :func:`check_unit_year` runs them
+scope, and yields :class:`~nianbao.rules.findings.Finding` objects. :func:`check_unit_year` runs them
 all (or a chosen few) over one unit-year, with the previous year and the member units when the
 rule needs them.
 

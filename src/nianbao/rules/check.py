@@ -2,7 +2,7 @@
 
 The Python API is :func:`findings_for` (one unit-year, as the report runner needs it) and
 :func:`check_data` (many); :func:`format_text` and :func:`to_json` present a :class:`CheckResult`.
-The command itself is :mod:`nianbao.commands.check`.
+The command itself is :mod:`nianbao.cli.commands.check`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 official row and column labels, and where in the source), the expected and found values and the
 rule's formula in words.
 
-Findings are plain data: the rules produce them, :mod:`nianbao.check` prints them, the audit and
+Findings are plain data: the rules produce them, :mod:`nianbao.rules.check` prints them, the audit and
 the notebooks render them (escaped) as HTML, and ``--json`` writes :meth:`Finding.to_dict`.
 """
 

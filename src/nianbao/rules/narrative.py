@@ -1,5 +1,5 @@
 """Rules between the narrative and the tables (T1–T4), and R1 for every other published share or
-rate. The narrative's figures are :class:`~nianbao.model.Statement` objects: ``count``
+rate. The narrative's figures are :class:`~nianbao.data.model.Statement` objects: ``count``
 statements (收到申请671件 → ``B.new_received.total``) and ``share``/``rate`` statements
 (占41.53% → numerator and denominator references)."""
 

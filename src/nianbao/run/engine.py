@@ -1,4 +1,4 @@
-"""A papermill engine that runs a notebook in a kernel we started (see :mod:`nianbao.kernels`).
+"""A papermill engine that runs a notebook in a kernel we started (see :mod:`nianbao.run.kernels`).
 
 Registered with papermill's engine registry as ``nianbao``. It is papermill's own nbclient
 engine with two differences:

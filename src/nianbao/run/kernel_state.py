@@ -1,7 +1,7 @@
 """Runs *inside* a kernel: remember its state once warm, and restore it before the next notebook.
 
 :func:`snapshot` is called once, after the warm-up imports; :func:`restore` between two
-notebooks that share the kernel (see :mod:`nianbao.kernels`). Restored: the user namespace and
+notebooks that share the kernel (see :mod:`nianbao.run.kernels`). Restored: the user namespace and
 IPython's history (``%reset``), open figures, matplotlib's rcParams (seaborn's themes live
 there), pandas' options, warning filters, the working folder, ``sys.path`` and the execution
 counter (so the next notebook's cells are numbered from 1, as in a new kernel).

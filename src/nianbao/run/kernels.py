@@ -8,7 +8,7 @@ notebook imports pandas, matplotlib and seaborn (≈0.5 s). A worker therefore k
 * it is *started ahead*: launched, and told to import the heavy libraries, as soon as the
   previous one is retired, so that its start-up overlaps the worker's own work (exporting
   HTML and PDF of the notebook just run);
-* it is *reused safely*: between two notebooks, :mod:`nianbao.kernel_state` restores what a
+* it is *reused safely*: between two notebooks, :mod:`nianbao.run.kernel_state` restores what a
   notebook may change (the user namespace, matplotlib's and pandas' settings, warnings, the
   working folder, ``sys.path``, the execution counter), so each notebook starts as in a new
   kernel, only with the libraries already imported. The restoring runs in the kernel while the

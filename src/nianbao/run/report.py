@@ -35,7 +35,7 @@ from nianbao.run.execute import DEFAULT_CELL_TIMEOUT, NotebookTask, write_combin
 from nianbao.run.layout import report_folder
 from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec, resolve_kernel, select_sections
 from nianbao.run.results import NotebookResult, ReportResult
-from nianbao.run.scheduler import ReportScheduler
+from nianbao.run.scheduler import CombinedOutcome, ReportScheduler
 
 DEFAULT_WORKERS = 2
 
@@ -91,6 +91,13 @@ def build_report(
     with worker.pool(n_workers, kernel_name) as workers_pool:
         scheduler = ReportScheduler(workers_pool, n_workers, tasks, uy, title, combined=skipped is None, on_section=on_section)
         report.sections, combined = scheduler.run()
+    _put_combined(report, spec.combined, skipped, combined)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _put_combined(report: ReportResult, stem: str, skipped: str | None, combined: CombinedOutcome) -> None:
+    """Write the combined report when every part succeeded; else say why it was not (re)built."""
     if skipped is not None:
         report.combined_skipped = skipped
     elif report.failed:
@@ -99,9 +106,7 @@ def build_report(
     elif combined.error is not None:
         report.combined_error = combined.error
     else:
-        report.combined = write_combined(folder, spec.combined, combined.payloads)
-    report.seconds = time.perf_counter() - started
-    return report
+        report.combined = write_combined(report.folder, stem, combined.payloads)
 
 
 def _combined_skipped(spec: ReportSpec, chosen: Sequence[Section], formats: tuple[str, ...]) -> str | None:

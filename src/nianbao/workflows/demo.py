@@ -10,7 +10,7 @@ result (the tests check it):
 - 二 of year t equals 四 of year t−1 for the same unit, cell by cell (X1);
 - a few units receive no applications at all, and publish every table filled with zeros;
 - each parent's tables are the sums of its units' (G1): the parents are compiled with
-  :mod:`nianbao.compile`, and their files say which units went in (``compiled_from``);
+  :mod:`nianbao.workflows.compile`, and their files say which units went in (``compiled_from``);
 - every file says ``synthetic: true``, so every output made from it shows 「示例数据」.
 
 :func:`write_demo` refuses to write into a folder that holds any real (non-synthetic) data file.
