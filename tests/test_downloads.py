@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from nianbao.content import tables as display
+from nianbao.content import tables
 from nianbao.render import downloads, html as export
 from nianbao.content.tables import HtmlTable
 
@@ -49,7 +49,7 @@ def _csv_rows(path):
 
 
 def test_a_displayed_table_carries_its_data_and_the_html_page_does_not_show_it(shanghai):
-    table = display.table_b(shanghai)
+    table = tables.table_b(shanghai)
     data, _ = DisplayFormatter().format(table)
     assert set(data) >= {"text/html", "text/plain", downloads.TABLE_MIME}
     payload = data[downloads.TABLE_MIME]
@@ -95,7 +95,7 @@ def test_xlsx_keeps_numbers_numeric_and_runs_nothing(tmp_path):
 
 
 def test_synthetic_files_say_so(tmp_path, shanghai):
-    nb = _notebook(display.table_c(shanghai), synthetic_notice=True)
+    nb = _notebook(tables.table_c(shanghai), synthetic_notice=True)
     written = downloads.write_downloads(nb, tmp_path, "04_review")
     rows = _csv_rows(written.csv[0])
     assert rows[0] == ["示例数据：本表数据为程序生成的合成数据，仅用于演示，不是真实统计。"]
@@ -110,10 +110,10 @@ def test_synthetic_files_say_so(tmp_path, shanghai):
 
 
 def test_tables_keep_their_order_and_stale_csvs_go(tmp_path, shanghai):
-    nb = _notebook(display.table_b(shanghai), display.dispositions(shanghai), display.table_c(shanghai))
+    nb = _notebook(tables.table_b(shanghai), tables.dispositions(shanghai), tables.table_c(shanghai))
     written = downloads.write_downloads(nb, tmp_path, "03_applications")
     assert [p.name for p in written.csv] == ["01_table_b.csv", "02_dispositions.csv", "03_table_c.csv"]
-    written = downloads.write_downloads(_notebook(display.table_b(shanghai)), tmp_path, "03_applications")
+    written = downloads.write_downloads(_notebook(tables.table_b(shanghai)), tmp_path, "03_applications")
     assert sorted(p.name for p in (tmp_path / "csv" / "03_applications").iterdir()) == ["01_table_b.csv"]
     assert downloads.write_downloads(_notebook(), tmp_path, "03_applications").xlsx is None
     assert not (tmp_path / "03_applications.xlsx").exists()

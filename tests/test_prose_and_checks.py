@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from nianbao.content import prose, summaries
 from nianbao.content.tables import dispositions, table_a, table_b, table_c
-from nianbao.rules.statements import check_statements
+from nianbao.rules.rates import check_statements
 
 
 def test_applications_paragraph_in_the_register_of_the_seed(shanghai):

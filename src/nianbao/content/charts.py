@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nianbao.rules import metrics
+from nianbao.rules import measures, metrics
 from nianbao.content.fonts import setup_charts
 from nianbao.data.model import UnitYear
 
@@ -19,22 +19,18 @@ def _figure(width: float = 7.5, height: float = 3.2):
 
 
 def disposition_frame(uy: UnitYear) -> pd.DataFrame:
-    total = uy.b("total")
-    rows = []
-    for g in uy.spec.table_b.groups:
-        count = uy.b_group(g.id)
-        if count is None:
-            continue
-        share = metrics.percent(count, total)
-        rows.append(
-            {
-                "办理结果": g.narrative_label,
-                "件数": count,
-                "占比": None if share is None else float(share),
-                "占比文字": "" if share is None else f"{share}%",
-                "约占比文字": "" if share is None else f"{metrics.round_half_up(share, 1)}%",
-            }
-        )
+    """The known disposition categories: label, count and share (number and text)."""
+    rows = [
+        {
+            "办理结果": d.narrative_label,
+            "件数": d.count,
+            "占比": None if d.share is None else float(d.share),
+            "占比文字": "" if d.share is None else f"{d.share}%",
+            "约占比文字": "" if d.share is None else f"{metrics.round_half_up(d.share, 1)}%",
+        }
+        for d in measures.dispositions(uy)
+        if d.count is not None
+    ]
     return pd.DataFrame(rows)
 
 

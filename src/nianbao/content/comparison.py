@@ -219,7 +219,7 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
         records.append(dict(zip(headers, [name, level, values["new_received"], share] + [values[m] for m in cols[1:]])))
     note = (
         f"{uy.unit_name}{uy.year}年的表二、表三由以下{len(units)}个单位的数字逐格相加汇总；"
-        "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；" + schema.MEASURES["disclosure_rate"].definition
+        "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；" + measures.get("disclosure_rate").definition
         + "，合计行的公开率由合计件数重新计算，不是各单位公开率之和或平均。"
     )
     legend = f"<div class='table-legend'>{escape('汇总所列但无数据文件的单位：' + '、'.join(missing))}</div>" if missing else ""
@@ -265,7 +265,7 @@ def ranking_chart(comp: Comparison, measure: str):
     ax.set_xlabel(measures.label(measure), fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(title="", fontsize=7, loc="lower right")
-    ax.set_title(f"{comp.year}年各单位{schema.MEASURES[measure].label}", fontsize=11)
+    ax.set_title(f"{comp.year}年各单位{measures.get(measure).label}", fontsize=11)
     left_out = len(comp.shown) - len(frame)
     if left_out:
         fig.text(0.01, 0.0, f"另有{left_out}个单位无申请或数字未公布，未列出。", fontsize=7, va="bottom")
@@ -311,7 +311,7 @@ def measure_note(comp: Comparison, measure: str):
     """The note under a ranking chart: the measure's definition and what the dashed line is."""
     from nianbao.content.section import note
 
-    text = schema.MEASURES[measure].definition
+    text = measures.get(measure).definition
     if measures.is_rate(measure) and comp.reference is not None and measures.value(comp.reference, measure) is not None:
-        text += f"；虚线为{comp.reference_label}的{schema.MEASURES[measure].label}，由合计件数计算，不是各单位比率的平均"
+        text += f"；虚线为{comp.reference_label}的{measures.get(measure).label}，由合计件数计算，不是各单位比率的平均"
     return note(text + "。")

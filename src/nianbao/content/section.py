@@ -13,7 +13,6 @@ from nianbao.format import schema
 from nianbao.data.files import DataStore
 from nianbao.content.fonts import setup_charts
 from nianbao.data.model import UnitYear
-from nianbao.rules.statements import check_statements
 
 
 @dataclass
@@ -95,23 +94,6 @@ _NUMERALS = "一二三四五六七八九十"
 def chinese_numeral(n: int) -> str:
     """1 → 一, ..., 10 → 十 (enough for sub-headings)."""
     return _NUMERALS[n - 1] if 1 <= n <= 10 else str(n)
-
-
-def rate_findings(uy: UnitYear) -> list[str]:
-    """Sentences on published shares and rates that do not match their own counts."""
-    out = []
-    checks = [c for c in check_statements(uy) if c.matches is False]
-    for c in checks:
-        s = c.statement
-        out.append(
-            f"注意：报告公布{s.label}为{s.value}%，但按{c.numerator}÷{c.denominator}计算应为{c.recomputed}%，"
-            f"两者相差{abs(c.difference)}个百分点"
-            + ("（与截尾取值一致）" if c.truncated == s.value else "")
-            + "。本报告表中采用按数字重新计算的结果，公布值并列供核对。"
-        )
-    if not out and any(c.matches for c in check_statements(uy)):
-        out.append("报告公布的各项比率均与其所依据的数字一致。")
-    return out
 
 
 def fees_sentence(uy: UnitYear) -> str:

@@ -8,12 +8,13 @@ from html import escape
 
 import pandas as pd
 
-from nianbao.rules import metrics
+from nianbao.rules import measures, metrics, rates
 from nianbao.format import schema
+from nianbao.format.measures import CORRECTION_RATE_DEFINITION
 from nianbao.content.tables import HtmlTable, _caption, _cell
 from nianbao.data.model import UnitYear
 from nianbao.content.prose import Headline
-from nianbao.rules.statements import check_statement, count_change, rate_change
+from nianbao.rules.changes import year_change
 
 
 def headlines(items: list[Headline], title: str = "年度主要数据") -> HtmlTable:
@@ -62,21 +63,20 @@ def balance(uy: UnitYear) -> HtmlTable:
 def correction_rates(uy: UnitYear) -> HtmlTable:
     """纠错率 per Table C block and for first-instance cases, with the definition, the published
     rate and whether it matches its counts."""
-    published = {s.numerator: s for s in uy.statements.values() if s.kind == "rate"}
     lines = [
-        (schema.TABLE_C_BLOCK_LABEL["review"], "C.review.corrected", "C.review.total"),
-        ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_direct"], "C.litigation_direct.corrected", "C.litigation_direct.total"),
-        ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_after_review"], "C.litigation_after_review.corrected", "C.litigation_after_review.total"),
-        ("一审行政诉讼案件", "F.first_instance_corrected", "F.first_instance_cases"),
+        (schema.TABLE_C_BLOCK_LABEL["review"], "review_correction_rate"),
+        ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_direct"], "direct_litigation_correction_rate"),
+        ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_after_review"], "after_review_litigation_correction_rate"),
+        ("一审行政诉讼案件", "first_instance_correction_rate"),
     ]
     rows, records = [], []
-    for label, num_ref, den_ref in lines:
-        num, den = uy.resolve(num_ref), uy.resolve(den_ref)
+    for label, measure in lines:
+        num, den = measures.parts(uy, measure)
         if num is None and den is None:
             continue
-        rate = metrics.percent(num, den)
-        st = published.get(num_ref)
-        check = check_statement(uy, st) if st else None
+        rate = measures.value(uy, measure)
+        st = measures.published(uy, measure)
+        check = rates.check_statement(uy, st) if st else None
         pub = f"{st.value}%" if st else "未公布"
         verdict = check.explanation if check else ""
         cls = "" if check is None or check.matches is None else ("ok" if check.matches else "mismatch")
@@ -89,7 +89,7 @@ def correction_rates(uy: UnitYear) -> HtmlTable:
             {"类别": label, "结果纠正": num, "总计": den, "纠错率（%）": None if rate is None else str(rate), "公布纠错率（%）": None if st is None else str(st.value), "核对": verdict}
         )
     html = (
-        _caption("纠错率计算与核对", f"定义：{schema.CORRECTION_RATE_DEFINITION}（《条例》和表格均未定义纠错率，本报告采用此口径），四舍五入保留两位小数")
+        _caption("纠错率计算与核对", f"定义：{CORRECTION_RATE_DEFINITION}（《条例》和表格均未定义纠错率，本报告采用此口径），四舍五入保留两位小数")
         + "<table class='nb-table rates'><thead><tr><th>类别</th><th>结果纠正</th><th>总计</th><th>纠错率</th>"
         "<th>报告公布的纠错率</th><th>核对</th></tr></thead>"
         + f"<tbody>{''.join(rows)}</tbody></table>"
@@ -97,22 +97,15 @@ def correction_rates(uy: UnitYear) -> HtmlTable:
     return HtmlTable(html, pd.DataFrame.from_records(records), "correction_rates")
 
 
-def comparisons(uy: UnitYear, prev: UnitYear | None, items: list[tuple[str, str, str]], title: str = "与上年比较") -> HtmlTable:
-    """Year-on-year changes. ``items`` are (label, kind, ref) with kind "count" (ref: a count
-    reference) or "rate" (ref: "numerator|denominator|statement id")."""
+def comparisons(uy: UnitYear, prev: UnitYear | None, items: list[str], title: str = "与上年比较") -> HtmlTable:
+    """Year-on-year changes of the measures ``items`` (ids of :data:`nianbao.format.measures.MEASURES`),
+    each on a row under its full label."""
     rows, records = [], []
-    for label, kind, ref in items:
-        if kind == "count":
-            cmp = count_change(uy, prev, ref)
-            now = uy.resolve(ref)
-            before = prev.resolve(ref) if prev is not None else None
-        else:
-            num, den, sid = ref.split("|")
-            cmp = rate_change(uy, prev, num, den, sid or None)
-            now = metrics.percent(uy.resolve(num), uy.resolve(den))
-            before = metrics.percent(prev.resolve(num), prev.resolve(den)) if prev is not None else None
-            now = None if now is None else f"{now}%"
-            before = None if before is None else f"{before}%"
+    for measure in items:
+        label = measures.get(measure).full_label
+        cmp = year_change(uy, prev, measure)
+        now = _shown(measures.value(uy, measure), measure)
+        before = _shown(measures.value(prev, measure), measure) if prev is not None else None
         if cmp is None or cmp.change is None:
             how, words = "上年数据未公布，无法比较", "—"
         elif cmp.computed:
@@ -130,3 +123,8 @@ def comparisons(uy: UnitYear, prev: UnitYear | None, items: list[tuple[str, str,
         + f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return HtmlTable(html, pd.DataFrame.from_records(records), "comparisons")
+
+
+def _shown(value, measure: str):
+    """A count as it is (a number in the downloads), a rate as text with its percent sign."""
+    return f"{value}%" if value is not None and measures.is_rate(measure) else value

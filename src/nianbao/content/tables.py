@@ -9,7 +9,7 @@ from html import escape
 
 import pandas as pd
 
-from nianbao.rules import metrics
+from nianbao.rules import measures, metrics, rates
 from nianbao.format import schema
 from nianbao.data.model import Figure, UnitYear
 
@@ -200,30 +200,26 @@ def _b_label_paths(spec: schema.TableB) -> list[tuple[str, str]]:
 def dispositions(uy: UnitYear) -> HtmlTable:
     """The disposition categories with their counts and shares of （七）总计, checked against the
     shares the report published."""
-    from nianbao.rules.statements import check_statement, statement_for
-
     total = uy.b("total")
     records, rows = [], []
-    for g in uy.spec.table_b.groups:
-        count = uy.b_group(g.id)
-        share = metrics.percent(count, total)
-        published = statement_for(uy, f"BG.{g.id}.total")
-        check = check_statement(uy, published) if published else None
+    for d in measures.dispositions(uy):
+        published = rates.statement_for(uy, f"BG.{d.id}.total")
+        check = rates.check_statement(uy, published) if published else None
         pub_text = f"{published.value}%" if published else "未公布"
         verdict = "" if check is None else check.explanation
         records.append(
             {
-                "办理结果": g.narrative_label,
-                "件数": _frame_value(count),
-                "占比（%）": None if share is None else str(share),
+                "办理结果": d.narrative_label,
+                "件数": _frame_value(d.count),
+                "占比（%）": None if d.share is None else str(d.share),
                 "公布占比（%）": None if published is None else str(published.value),
                 "核对": verdict,
             }
         )
         ok_cls = "" if check is None or check.matches is None else ("ok" if check.matches else "mismatch")
         rows.append(
-            f"<tr><th class='row-label'>{escape(g.label)}</th>{_cell(count)}"
-            f"<td class='num'>{escape(metrics.fmt_percent(share))}</td>"
+            f"<tr><th class='row-label'>{escape(d.label)}</th>{_cell(d.count)}"
+            f"<td class='num'>{escape(metrics.fmt_percent(d.share))}</td>"
             f"<td class='num'>{escape(pub_text)}</td><td class='verdict {ok_cls}'>{escape(verdict)}</td></tr>"
         )
     rows.append(

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nianbao.format import schema
+from nianbao.rules import measures
 from nianbao.content.charts import PALETTE
 from nianbao.content.fonts import setup_charts
 from nianbao.content.trends import Series, measures_frame
@@ -45,7 +45,7 @@ def applications_chart(series: Series):
     )
     for ax, pair, title, labelled in panels:
         part = frame[frame["measure"].isin(pair)]
-        order = [schema.MEASURES[m].label for m in pair]
+        order = [measures.get(m).label for m in pair]
         colours = PALETTE[:2] if pair[0] == "new_received" else [PALETTE[2], PALETTE[3]]
         sns.lineplot(data=part, x="年度", y="数值", hue="指标", hue_order=order, style="指标", style_order=order,
                      markers=True, dashes=False, palette=colours, ax=ax)  # fmt: skip
@@ -75,7 +75,7 @@ def dispositions_chart(series: Series):
     left = pd.Series(0.0, index=years)
     for m in SHARE_MEASURES:
         part = frame[frame["measure"] == m].set_index("年度")["数值"].reindex(years)
-        name = schema.MEASURES[m].label.removesuffix("占比") if m != "disclosure_rate" else "予以公开及部分公开"
+        name = measures.get(m).label.removesuffix("占比") if m != "disclosure_rate" else "予以公开及部分公开"
         ax.barh([f"{y}年" for y in years], part.values, left=left.values, color=SHARE_COLOURS[m], edgecolor="white", label=name)
         for y, v, l in zip(years, part.values, left.values):
             if v >= 4.5:
@@ -94,7 +94,7 @@ def dispositions_chart(series: Series):
 def review_chart(series: Series):
     """Left: 行政复议 and 行政诉讼 cases per year; right: their 纠错率 per year."""
     frame = measures_frame(series)
-    colours = {schema.MEASURES[m].label: c for m, c in zip(
+    colours = {measures.get(m).label: c for m, c in zip(
         ("review", "litigation", "review_correction_rate", "litigation_correction_rate"), [PALETTE[0], PALETTE[3]] * 2
     )}  # fmt: skip
     counts = frame[frame["measure"].isin(("review", "litigation"))].dropna(subset=["数值"])

@@ -111,7 +111,7 @@ def measures_frame(series: Series) -> pd.DataFrame:
     for year, uy in sorted(series.unit_years.items()):
         for m in TABLE_MEASURES:
             v = measures.value(uy, m)
-            rows.append({"年度": year, "measure": m, "指标": schema.MEASURES[m].label, "数值": None if v is None else float(v)})
+            rows.append({"年度": year, "measure": m, "指标": measures.get(m).label, "数值": None if v is None else float(v)})
     return pd.DataFrame(rows)
 
 
@@ -236,7 +236,7 @@ def summary_sentence(series: Series) -> str:
         a, b = measures.value(first, m), measures.value(last, m)
         if a is None or b is None:
             continue
-        parts.append(f"{schema.MEASURES[m].label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}")
+        parts.append(f"{measures.get(m).label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}")
     checks = carry_over_checks(series)
     bad = [c for c in checks if c.matches is False]
     if not any(c.matches is not None for c in checks):

@@ -12,7 +12,7 @@ from nianbao.format import schema
 from nianbao.rules.findings import ERROR, WARNING, Finding
 from nianbao.data.model import Statement, UnitYear
 from nianbao.rules.base import GROUP_PREFIX, CheckContext, Rule, rule
-from nianbao.rules.shares import Base, explain, recompute, share_finding_values
+from nianbao.rules.rates import Base, explain, finding_values, recompute
 
 _DISPOSITION_ROWS = {r for spec in schema.TABLE_B.values() for r in spec.disposition_rows}
 
@@ -128,7 +128,7 @@ def _disposition_bases(uy: UnitYear, st: Statement, col: str, numerator) -> list
 
 
 def _share_finding(r, ctx, st, result, note, table, row_id, col_id) -> Finding:
-    expected, found = share_finding_values(result)
+    expected, found = finding_values(result)
     f = ctx.finding(
         r, table, row_id, col_id, expected=expected, found=found, note=note, quote=st.source,
         row_label=st.label, col_label="占比" if st.kind == "share" else "比率",
