@@ -9,30 +9,31 @@ counts, and the parent's from its counts, never averaged or added (:mod:`nianbao
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from html import escape
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nianbao.rules import measures, metrics
-from nianbao.format import schema
+from nianbao.content import section
 from nianbao.content.charts import PALETTE
-from nianbao.workflows.compile import sum_unit_years
-from nianbao.data.files import DataStore
-from nianbao.content.tables import HtmlTable, _caption, _cell
-from nianbao.errors import NianbaoError
 from nianbao.content.fonts import setup_charts
+from nianbao.content.markup import HtmlTable, macros
+from nianbao.data.files import DataStore
 from nianbao.data.model import UnitYear
-from nianbao.content.trends import open_store
 from nianbao.data.units import Unit, registry_for
+from nianbao.errors import NianbaoError
+from nianbao.format import schema
+from nianbao.rules import measures, metrics
+from nianbao.workflows.compile import sum_unit_years
+
+TEMPLATE = "comparison.html.j2"
 
 RANK_MEASURES = (
     "new_received", "answered", "disclosure_rate", "share_unavailable", "review", "review_correction_rate", "carried_forward",
 )  # fmt: skip
-_NOWRAP = " style='white-space: nowrap'"  # unit names and levels stay on one line
 LEVEL_COLOURS = {"district": PALETTE[1], "agency": PALETTE[3], "other": PALETTE[4], "city": PALETTE[0]}
 
 
@@ -67,7 +68,7 @@ def open_comparison(
     the ranking and the charts (listed under the table), since rates of a handful of cases say
     little.
     """
-    store = open_store(data_dir)
+    store = section.open_store(data_dir)
     registry = registry_for(store.root)
     year = int(year)
     names = [u.strip() for u in (units.split(",") if isinstance(units, str) else units) if str(u).strip()]
@@ -138,59 +139,54 @@ def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
     headers = ["排名", "单位", "级别"] + [measures.label(m) for m in RANK_MEASURES[:1]] + ["占合计（%）"] + [
         measures.label(m) for m in RANK_MEASURES[1:]
     ]
-    body, records = [], []
+    rows, records = [], []
     if comp.reference is not None:
         ref = {m: measures.value(comp.reference, m) for m in RANK_MEASURES}
-        body.append(_row("", comp.reference_label, "", ref, "100.00" if ref_new else None, cls="reference"))
-        records.append(_record(headers, "", comp.reference_label, "", ref, Decimal("100.00") if ref_new else None))
+        share = Decimal("100.00") if ref_new else None
+        rows.append({"cls": "reference", "rank": "", "name": comp.reference_label, "level": "", "figures": _shown(ref, share, RANK_MEASURES)})
+        records.append(dict(zip(headers, ["", comp.reference_label, "", *_figures(ref, share, RANK_MEASURES)])))
     rank = 0
     for _, r in frame.iterrows():
         known = r[rank_by] is not None and not pd.isna(r[rank_by])
         rank += 1 if known else 0
         values = {m: (None if pd.isna(r[m]) else r[m]) for m in RANK_MEASURES}
         share = metrics.percent(values["new_received"], ref_new)
-        body.append(_row(str(rank) if known else "—", r["单位"], r["级别"], values, share))
-        records.append(_record(headers, rank if known else None, r["单位"], r["级别"], values, share))
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        rows.append({"cls": None, "rank": str(rank) if known else schema.UNKNOWN_MARK, "name": r["单位"], "level": r["级别"],
+                     "figures": _shown(values, share, RANK_MEASURES)})  # fmt: skip
+        records.append(dict(zip(headers, [rank if known else None, r["单位"], r["级别"], *_figures(values, share, RANK_MEASURES)])))
     notes = [f"按{measures.label(rank_by, False)}从高到低排列", comp.reference_note, measures.definitions(list(RANK_MEASURES)),
              "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%", "无申请的单位不计算比率（显示为“—”）"]  # fmt: skip
     if comp.threshold:
         notes.append(f"答复申请少于{comp.threshold}件的单位未列入排名")
-    html = (
-        _caption(f"{comp.year}年各单位政府信息公开申请情况", "；".join(n.rstrip("。") for n in notes if n) + "。")
-        + f"<table class='nb-table ranking'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        + _excluded_note(comp)
-    )
-    return HtmlTable(html, pd.DataFrame(records, columns=headers, dtype=object), "ranking")
+    html = macros(TEMPLATE).units_table(
+        "ranking", f"{comp.year}年各单位政府信息公开申请情况", "；".join(n.rstrip("。") for n in notes if n) + "。",
+        headers, rows, _excluded_notes(comp), ranked=True,
+    )  # fmt: skip
+    return HtmlTable(str(html), pd.DataFrame(records, columns=headers, dtype=object), "ranking")
 
 
-def _row(rank: str, name: str, level: str, values: dict, share, cls: str = "") -> str:
-    cells = [_fmt_cell(values["new_received"], "new_received"), _cell(share)]
-    cells += [_fmt_cell(values[m], m) for m in RANK_MEASURES[1:]]
-    attr = f" class='{cls}'" if cls else ""
-    return (
-        f"<tr{attr}><td class='num'>{escape(rank)}</td><th class='row-label'{_NOWRAP}>{escape(name)}</th>"
-        f"<td{_NOWRAP}>{escape(level)}</td>{''.join(cells)}</tr>"
-    )
+def _figures(values: dict, share, shown: Sequence[str]) -> list:
+    """A unit's figures in column order: new applications, their share of the total, the rest."""
+    return [values[shown[0]], share] + [values[m] for m in shown[1:]]
 
 
-def _record(headers: list[str], rank, name: str, level: str, values: dict, share) -> dict:
-    vals = [rank, name, level, values["new_received"], share] + [values[m] for m in RANK_MEASURES[1:]]
-    return dict(zip(headers, vals))
+def _shown(values: dict, share, shown: Sequence[str]) -> list:
+    """The same figures as shown (rates without their percent sign: the header has it)."""
+
+    def text(m: str):
+        return None if values[m] is None else measures.fmt(values[m], m, percent_sign=False)
+
+    return [text(shown[0]), share] + [text(m) for m in shown[1:]]
 
 
-def _fmt_cell(value, measure: str) -> str:
-    return _cell(None if value is None else measures.fmt(value, measure, percent_sign=False))
-
-
-def _excluded_note(comp: Comparison) -> str:
+def _excluded_notes(comp: Comparison) -> list[str]:
     notes = []
     if comp.excluded:
         names = "、".join(f"{uy.unit_name}（{uy.b('total')}件）" for uy in comp.excluded)
         notes.append(f"答复申请少于{comp.threshold}件、未列入排名和图表的单位：{names}。")
     if comp.missing:
         notes.append(f"{comp.year}年无数据的单位：{'、'.join(comp.missing)}。")
-    return "".join(f"<div class='table-legend'>{escape(n)}</div>" for n in notes)
+    return notes
 
 
 def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
@@ -205,30 +201,23 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
     headers = ["单位", "级别", measures.label("new_received"), "占合计（%）"] + [measures.label(m) for m in cols[1:]]
     total_new = uy.b("new_received")
     ordered = sorted(units, key=lambda u: -(u.b("new_received") or 0))
-    body, records = [], []
+    rows, records = [], []
     for u in ordered + [uy]:
         is_total = u is uy
         values = {m: measures.value(u, m) for m in cols}
         share = metrics.percent(values["new_received"], total_new)
         name = f"合计（{uy.unit_name}）" if is_total else u.unit_name
         level = "" if is_total else schema.UNIT_LEVELS.get(registry.units[u.unit].level if u.unit in registry.units else "other", "")
-        cells = [_fmt_cell(values["new_received"], "new_received"), _cell(share)]
-        cells += [_fmt_cell(values[m], m) for m in cols[1:]]
-        cls = " class='total'" if is_total else ""
-        body.append(f"<tr{cls}><th class='row-label'{_NOWRAP}>{escape(name)}</th><td{_NOWRAP}>{escape(level)}</td>{''.join(cells)}</tr>")
-        records.append(dict(zip(headers, [name, level, values["new_received"], share] + [values[m] for m in cols[1:]])))
+        rows.append({"cls": "total" if is_total else None, "name": name, "level": level, "figures": _shown(values, share, cols)})
+        records.append(dict(zip(headers, [name, level, *_figures(values, share, cols)])))
     note = (
         f"{uy.unit_name}{uy.year}年的表二、表三由以下{len(units)}个单位的数字逐格相加汇总；"
         "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；" + measures.get("disclosure_rate").definition
         + "，合计行的公开率由合计件数重新计算，不是各单位公开率之和或平均。"
     )
-    legend = f"<div class='table-legend'>{escape('汇总所列但无数据文件的单位：' + '、'.join(missing))}</div>" if missing else ""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    html = (
-        _caption("各单位申请数量及占比", note)
-        + f"<table class='nb-table contributions'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{legend}"
-    )
-    return HtmlTable(html, pd.DataFrame(records, columns=headers, dtype=object), "contributions")
+    notes = ["汇总所列但无数据文件的单位：" + "、".join(missing)] if missing else []
+    html = macros(TEMPLATE).units_table("contributions", "各单位申请数量及占比", note, headers, rows, notes)
+    return HtmlTable(str(html), pd.DataFrame(records, columns=headers, dtype=object), "contributions")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,17 +267,10 @@ def title(comp: Comparison) -> str:
 
 def heading(comp: Comparison):
     """The notebook's <h1>, what is compared, and the 「示例数据」 notice when needed."""
-    from IPython.display import HTML
-
-    from nianbao.content.section import synthetic_notice
-
-    text = title(comp)
-    first = next((uy for uy in comp.unit_years if uy.synthetic), None)
-    notice = synthetic_notice(first) if comp.synthetic and first else ""
     sub = f"比较{len(comp.unit_years)}个单位" + (f"，参照：{comp.reference_label}" if comp.reference is not None else "")
     if comp.excluded:
         sub += f"；其中{len(comp.excluded)}个单位答复申请少于{comp.threshold}件，未列入排名和图表"
-    return HTML(f'<h1 class="part-title">{escape(text)}</h1><p class="unit-year">{escape(sub)}</p>{notice}')
+    return section.title_block(title(comp), sub, synthetic=any(uy.synthetic for uy in comp.unit_years))
 
 
 def summary_sentence(comp: Comparison) -> str:
@@ -309,9 +291,7 @@ def summary_sentence(comp: Comparison) -> str:
 
 def measure_note(comp: Comparison, measure: str):
     """The note under a ranking chart: the measure's definition and what the dashed line is."""
-    from nianbao.content.section import note
-
     text = measures.get(measure).definition
     if measures.is_rate(measure) and comp.reference is not None and measures.value(comp.reference, measure) is not None:
         text += f"；虚线为{comp.reference_label}的{measures.get(measure).label}，由合计件数计算，不是各单位比率的平均"
-    return note(text + "。")
+    return section.note(text + "。")

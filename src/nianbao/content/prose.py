@@ -132,3 +132,10 @@ def headlines(uy: UnitYear, prev: UnitYear | None = None) -> list[Headline]:
         out.append(Headline(4, "行政诉讼", f"{lit}件"))
     return out
 
+
+def fees_sentence(uy: UnitYear) -> str:
+    """Part 6: the information processing fees charged in the year."""
+    fee = uy.figure("processing_fees")
+    if fee is None:
+        return "本年度数据未载明信息处理费的收取情况。"
+    return f"本年度收取信息处理费{fee.display()}。"
