@@ -4,7 +4,7 @@ table of a compiled report's units (part 3).
 The units are given as a list (ids or names) or as a parent, meaning all its units in the
 registry. Beside them stands the parent (its stored data file, or else the sum of the units),
 so each unit's figures can be read against the whole. Rates are recomputed from each unit's own
-counts, and the parent's from its counts, never averaged or added (:mod:`nianbao.measures`).
+counts, and the parent's from its counts, never averaged or added (:mod:`nianbao.rules.measures`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ class Comparison:
 
     @property
     def synthetic(self) -> bool:
-        return any(uy.synthetic for uy in self.unit_years + self.excluded) or bool(self.reference and self.reference.synthetic)
+        return any(uy.synthetic for uy in self.unit_years + self.excluded) or bool(
+            self.reference and self.reference.synthetic
+        )
 
     @property
     def shown(self) -> list[UnitYear]:
@@ -80,7 +82,7 @@ def open_comparison(
         if not ids:
             raise NianbaoError(f"{parent_unit.id} ({parent_unit.name}) has no units in the registry")
     else:
-        raise NianbaoError("name the units to compare (units = \"huangpu,xuhui\") or a parent (parent = \"shanghai\")")
+        raise NianbaoError('name the units to compare (units = "huangpu,xuhui") or a parent (parent = "shanghai")')
     loaded = {i: store.try_load(i, year) for i in ids}
     present = [uy for uy in loaded.values() if uy is not None]
     if not present:
@@ -89,7 +91,16 @@ def open_comparison(
     levels = {i: (registry.units[i].level if i in registry.units else "other") for i in ids}
     reference, label, note = _reference(parent_unit, present, store, year, versions)
     setup_charts()
-    comp = Comparison(year, present, levels, reference, label, note, int(threshold or 0), [i for i, uy in loaded.items() if uy is None])
+    comp = Comparison(
+        year,
+        present,
+        levels,
+        reference,
+        label,
+        note,
+        int(threshold or 0),
+        [i for i, uy in loaded.items() if uy is None],
+    )
     comp.excluded = [uy for uy in present if (uy.b("total") or 0) < comp.threshold]
     return comp
 
@@ -104,7 +115,11 @@ def _reference(parent: Unit | None, present: list[UnitYear], store: DataStore, y
         return None, "", "所列单位使用不同版本的表格，未计算合计。"
     host = parent or Unit("selected", "所列单位", "other")
     summed, unknown = sum_unit_years(present, host, year)
-    note = f"合计为所列{len(present)}个单位之和" + ("，部分单位未公布的数字不计入合计，相应合计显示为“—”" if unknown else "") + "。"
+    note = (
+        f"合计为所列{len(present)}个单位之和"
+        + ("，部分单位未公布的数字不计入合计，相应合计显示为“—”" if unknown else "")
+        + "。"
+    )
     return summed, f"{host.name}（合计）", note
 
 
@@ -117,7 +132,11 @@ def measures_frame(comp: Comparison, unit_years: list[UnitYear] | None = None) -
     """One row per unit: name, level and every ranked measure (None when unknown)."""
     rows = []
     for uy in comp.shown if unit_years is None else unit_years:
-        row = {"unit": uy.unit, "单位": uy.unit_name, "级别": schema.UNIT_LEVELS.get(comp.levels.get(uy.unit, "other"), "")}
+        row = {
+            "unit": uy.unit,
+            "单位": uy.unit_name,
+            "级别": schema.UNIT_LEVELS.get(comp.levels.get(uy.unit, "other"), ""),
+        }
         row.update({m: measures.value(uy, m) for m in RANK_MEASURES})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -136,14 +155,25 @@ def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
         raise NianbaoError(f"rank_by must be one of {list(RANK_MEASURES)}, found {rank_by!r}")
     frame = _sort(measures_frame(comp), rank_by)
     ref_new = comp.reference.b("new_received") if comp.reference else None
-    headers = ["排名", "单位", "级别"] + [measures.label(m) for m in RANK_MEASURES[:1]] + ["占合计（%）"] + [
-        measures.label(m) for m in RANK_MEASURES[1:]
-    ]
+    headers = (
+        ["排名", "单位", "级别"]
+        + [measures.label(m) for m in RANK_MEASURES[:1]]
+        + ["占合计（%）"]
+        + [measures.label(m) for m in RANK_MEASURES[1:]]
+    )
     rows, records = [], []
     if comp.reference is not None:
         ref = {m: measures.value(comp.reference, m) for m in RANK_MEASURES}
         share = Decimal("100.00") if ref_new else None
-        rows.append({"cls": "reference", "rank": "", "name": comp.reference_label, "level": "", "figures": _shown(ref, share, RANK_MEASURES)})
+        rows.append(
+            {
+                "cls": "reference",
+                "rank": "",
+                "name": comp.reference_label,
+                "level": "",
+                "figures": _shown(ref, share, RANK_MEASURES),
+            }
+        )
         records.append(dict(zip(headers, ["", comp.reference_label, "", *_figures(ref, share, RANK_MEASURES)])))
     rank = 0
     for _, r in frame.iterrows():
@@ -153,7 +183,9 @@ def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
         share = metrics.percent(values["new_received"], ref_new)
         rows.append({"cls": None, "rank": str(rank) if known else schema.UNKNOWN_MARK, "name": r["单位"], "level": r["级别"],
                      "figures": _shown(values, share, RANK_MEASURES)})  # fmt: skip
-        records.append(dict(zip(headers, [rank if known else None, r["单位"], r["级别"], *_figures(values, share, RANK_MEASURES)])))
+        records.append(
+            dict(zip(headers, [rank if known else None, r["单位"], r["级别"], *_figures(values, share, RANK_MEASURES)]))
+        )
     notes = [f"按{measures.label(rank_by, False)}从高到低排列", comp.reference_note, measures.definitions(list(RANK_MEASURES)),
              "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%", "无申请的单位不计算比率（显示为“—”）"]  # fmt: skip
     if comp.threshold:
@@ -207,12 +239,19 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
         values = {m: measures.value(u, m) for m in cols}
         share = metrics.percent(values["new_received"], total_new)
         name = f"合计（{uy.unit_name}）" if is_total else u.unit_name
-        level = "" if is_total else schema.UNIT_LEVELS.get(registry.units[u.unit].level if u.unit in registry.units else "other", "")
-        rows.append({"cls": "total" if is_total else None, "name": name, "level": level, "figures": _shown(values, share, cols)})
+        level = (
+            ""
+            if is_total
+            else schema.UNIT_LEVELS.get(registry.units[u.unit].level if u.unit in registry.units else "other", "")
+        )
+        rows.append(
+            {"cls": "total" if is_total else None, "name": name, "level": level, "figures": _shown(values, share, cols)}
+        )
         records.append(dict(zip(headers, [name, level, *_figures(values, share, cols)])))
     note = (
         f"{uy.unit_name}{uy.year}年的表二、表三由以下{len(units)}个单位的数字逐格相加汇总；"
-        "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；" + measures.get("disclosure_rate").definition
+        "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；"
+        + measures.get("disclosure_rate").definition
         + "，合计行的公开率由合计件数重新计算，不是各单位公开率之和或平均。"
     )
     notes = ["汇总所列但无数据文件的单位：" + "、".join(missing)] if missing else []
@@ -246,7 +285,9 @@ def ranking_chart(comp: Comparison, measure: str):
     ref = measures.value(comp.reference, measure) if comp.reference is not None else None
     if is_rate and ref is not None:
         ax.axvline(float(ref), color="#333333", linestyle="--", linewidth=1, zorder=1.5)
-        ax.text(float(ref), -0.8, f"{comp.reference_label} {ref}%", fontsize=7, ha="center", va="bottom", color="#333333")
+        ax.text(
+            float(ref), -0.8, f"{comp.reference_label} {ref}%", fontsize=7, ha="center", va="bottom", color="#333333"
+        )
         top = max(top, float(ref))
     ax.set_xlim(0, top * 1.18)
     ax.set_ylim(len(frame) - 0.5, -1.3 if is_rate and ref is not None else -0.5)
@@ -267,7 +308,9 @@ def title(comp: Comparison) -> str:
 
 def heading(comp: Comparison):
     """The notebook's <h1>, what is compared, and the 「示例数据」 notice when needed."""
-    sub = f"比较{len(comp.unit_years)}个单位" + (f"，参照：{comp.reference_label}" if comp.reference is not None else "")
+    sub = f"比较{len(comp.unit_years)}个单位" + (
+        f"，参照：{comp.reference_label}" if comp.reference is not None else ""
+    )
     if comp.excluded:
         sub += f"；其中{len(comp.excluded)}个单位答复申请少于{comp.threshold}件，未列入排名和图表"
     return section.title_block(title(comp), sub, synthetic=any(uy.synthetic for uy in comp.unit_years))
@@ -283,7 +326,9 @@ def summary_sentence(comp: Comparison) -> str:
     rates = frame[frame["disclosure_rate"].map(lambda v: v is not None and not pd.isna(v))]
     if len(rates) > 1:
         hi, lo = _sort(rates, "disclosure_rate").iloc[0], _sort(rates, "disclosure_rate").iloc[-1]
-        text += f"；公开率最高为{hi['单位']}（{hi['disclosure_rate']}%），最低为{lo['单位']}（{lo['disclosure_rate']}%）"
+        text += (
+            f"；公开率最高为{hi['单位']}（{hi['disclosure_rate']}%），最低为{lo['单位']}（{lo['disclosure_rate']}%）"
+        )
     if comp.reference is not None and measures.value(comp.reference, "disclosure_rate") is not None:
         text += f"，{comp.reference_label}为{measures.value(comp.reference, 'disclosure_rate')}%"
     return text + "。"

@@ -54,9 +54,8 @@ def findings_notice(findings: Iterable[Finding], *, forced: bool = True) -> Html
     if not items:
         return Html(str(macros(TEMPLATE).notice("数据已按格式规则核对，未发现问题。")))
     n = fnd.counts(items)
-    lead = (
-        f"本报告所用数据经核对发现{n[fnd.ERROR]}个错误、{n[fnd.WARNING]}个提示"
-        + ("，报告按要求仍予生成，相关数字请以核对结果为准。" if forced and n[fnd.ERROR] else "。")
+    lead = f"本报告所用数据经核对发现{n[fnd.ERROR]}个错误、{n[fnd.WARNING]}个提示" + (
+        "，报告按要求仍予生成，相关数字请以核对结果为准。" if forced and n[fnd.ERROR] else "。"
     )
     return Html(str(macros(TEMPLATE).notice(lead, Markup(findings_table(items).html))))
 

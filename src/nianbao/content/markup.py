@@ -25,7 +25,7 @@ from nianbao.rules.rates import StatementCheck
 TEMPLATE_VARS = {"UNKNOWN_MARK": schema.UNKNOWN_MARK, "UNKNOWN_TITLE": "未公布"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def macros(template: str):
     """The macros of a template in ``render/templates``: callables that return Markup."""
     return page_templates().get_template(template).make_module(TEMPLATE_VARS)

@@ -65,7 +65,10 @@ def review_paragraph(uy: UnitYear, prev: UnitYear | None = None) -> str:
     if lit is not None:
         out.append(f"被提起行政诉讼{lit}件，其中未经复议直接起诉{direct}件、复议后起诉{after}件。")
     elif direct is not None or after is not None:
-        known = [f"未经复议直接起诉{direct}件" if direct is not None else "", f"复议后起诉{after}件" if after is not None else ""]
+        known = [
+            f"未经复议直接起诉{direct}件" if direct is not None else "",
+            f"复议后起诉{after}件" if after is not None else "",
+        ]
         out.append("被提起行政诉讼中，" + "、".join(k for k in known if k) + "。")
     fi_corrected, cases = measures.parts(uy, "first_instance_correction_rate")
     if cases is not None and fi_corrected is not None:

@@ -23,7 +23,10 @@ PART_NAMES = {2: "主动公开", 3: "依申请公开", 4: "行政复议和诉讼
 
 def headlines(items: list[Headline], title: str = "年度主要数据") -> HtmlTable:
     headers = ["方面", "项目", "数值", "与上年比较"]
-    rows = [{"part": PART_NAMES.get(h.part, ""), "label": h.label, "value": h.value, "comparison": h.comparison} for h in items]
+    rows = [
+        {"part": PART_NAMES.get(h.part, ""), "label": h.label, "value": h.value, "comparison": h.comparison}
+        for h in items
+    ]
     html = macros(TEMPLATE).headlines(title, headers, rows)
     frame = pd.DataFrame([list(r.values()) for r in rows], columns=headers)
     return HtmlTable(str(html), frame, "headlines")
@@ -98,7 +101,15 @@ def comparisons(uy: UnitYear, prev: UnitYear | None, items: list[str], title: st
             basis, words = f"由{change.base_year}年和{uy.year}年数据计算", change.words()
         else:
             basis, words = f"报告所述（{change.base_year}年数字未公布）：{change.source or ''}", change.words()
-        rows.append({"label": label, "before": metrics.fmt_count(before), "now": metrics.fmt_count(now), "words": words, "basis": basis})
+        rows.append(
+            {
+                "label": label,
+                "before": metrics.fmt_count(before),
+                "now": metrics.fmt_count(now),
+                "words": words,
+                "basis": basis,
+            }
+        )
         records.append({"项目": label, "上年": before, "本年": now, "变化": words, "依据": basis})
     html = macros(TEMPLATE).comparisons(title, headers, rows)
     return HtmlTable(str(html), pd.DataFrame.from_records(records), "comparisons")

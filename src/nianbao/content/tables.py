@@ -38,7 +38,10 @@ def table_a(uy: UnitYear) -> HtmlTable:
         rows = []
         for row in block.rows:
             values = [uy.a(row.id, col.id) for col in block.columns]
-            shown = [f"{v:+d}" if col.kind == "change" and isinstance(v, int) and v else v for v, col in zip(values, block.columns)]
+            shown = [
+                f"{v:+d}" if col.kind == "change" and isinstance(v, int) and v else v
+                for v, col in zip(values, block.columns)
+            ]
             rows.append({"label": row.label, "figures": shown})
             records += [
                 {"条例条款": block.article, "信息内容": row.label, "指标": col.label, "数值": _frame_value(v)}
@@ -182,7 +185,11 @@ def dispositions(uy: UnitYear) -> HtmlTable:
             {"label": d.label, "count": d.count, "share": metrics.fmt_percent(d.share),
              "published": f"{published.value}%" if published else "未公布", "verdict": verdict, "verdict_cls": verdict_class(check)}
         )  # fmt: skip
-    total_row = {"label": uy.spec.table_b.row("total").label, "count": total, "share": "100.00%" if total else schema.UNKNOWN_MARK}
+    total_row = {
+        "label": uy.spec.table_b.row("total").label,
+        "count": total,
+        "share": "100.00%" if total else schema.UNKNOWN_MARK,
+    }
     html = macros(TEMPLATE).dispositions(
         "办理结果分类及占比", "占比 = 该类件数 ÷ （七）总计 × 100%，四舍五入保留两位小数",
         ["办理结果", "件数", "占比", "报告公布的占比", "核对"], rows, total_row,
@@ -211,9 +218,9 @@ def table_c(uy: UnitYear) -> HtmlTable:
 def table_c_frame(uy: UnitYear) -> pd.DataFrame:
     data = [[_frame_value(uy.c(b, c)) for c in schema.TABLE_C_COLUMN_IDS] for b in schema.TABLE_C_BLOCK_IDS]
     index = ["行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉"]
-    return pd.DataFrame(data, index=pd.Index(index, name="类别"), columns=[c.label for c in schema.TABLE_C_COLUMNS]).astype(
-        "Int64"
-    )
+    return pd.DataFrame(
+        data, index=pd.Index(index, name="类别"), columns=[c.label for c in schema.TABLE_C_COLUMNS]
+    ).astype("Int64")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +237,11 @@ def figures_table(figures: list[Figure], title: str = "其他数据") -> HtmlTab
         for f in figures
     ]  # fmt: skip
     html = macros(TEMPLATE).figures(title, headers, rows, "（本年度数据中没有此类数字。）")
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["指标", "数值", "单位", "限定", "说明"])
+    frame = (
+        pd.DataFrame.from_records(records)
+        if records
+        else pd.DataFrame(columns=["指标", "数值", "单位", "限定", "说明"])
+    )
     return HtmlTable(str(html), frame, "figures")
 
 

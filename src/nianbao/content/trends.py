@@ -3,7 +3,7 @@
 Applications received, answered and carried over, the shares of the disposition categories,
 行政复议 and 行政诉讼 with their 纠错率, per year; and the carry-over check X1 (二 of year t = 四 of
 year t−1, cell by cell) between consecutive years. Rates are recomputed from each year's counts
-(:mod:`nianbao.measures`).
+(:mod:`nianbao.rules.measures`).
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ def title(series: Series) -> str:
 def heading(series: Series):
     """The notebook's <h1>, the years with data, and the 「示例数据」 notice when needed."""
     missing = f"（{'、'.join(map(str, series.missing))}年无数据）" if series.missing else ""
-    return section.title_block(title(series), f"数据年度：{'、'.join(map(str, series.present))}{missing}", synthetic=series.synthetic)
+    return section.title_block(
+        title(series), f"数据年度：{'、'.join(map(str, series.present))}{missing}", synthetic=series.synthetic
+    )
 
 
 def measures_frame(series: Series) -> pd.DataFrame:
@@ -94,7 +96,9 @@ def measures_frame(series: Series) -> pd.DataFrame:
     for year, uy in sorted(series.unit_years.items()):
         for m in TABLE_MEASURES:
             v = measures.value(uy, m)
-            rows.append({"年度": year, "measure": m, "指标": measures.get(m).label, "数值": None if v is None else float(v)})
+            rows.append(
+                {"年度": year, "measure": m, "指标": measures.get(m).label, "数值": None if v is None else float(v)}
+            )
     return pd.DataFrame(rows)
 
 
@@ -166,7 +170,13 @@ def carry_over_table(series: Series) -> HtmlTable:
         cells = [_carry_cell(c) for c in row_checks]
         verdict, verdict_cls = _carry_verdict(row_checks)
         rows.append({"label": f"{year - 1}年→{year}年", "cells": cells, "verdict": verdict, "verdict_cls": verdict_cls})
-        records.append({"年度": f"{year - 1}年→{year}年", **{label: c["record"] for label, c in zip(labels, cells)}, "核对": verdict})
+        records.append(
+            {
+                "年度": f"{year - 1}年→{year}年",
+                **{label: c["record"] for label, c in zip(labels, cells)},
+                "核对": verdict,
+            }
+        )
     gaps = [y for y in series.present if y - 1 in series.years and y - 1 not in series.unit_years]
     bad = [c for c in checks if c.matches is False]
     summary = f"共核对{sum(c.matches is not None for c in checks)}格，{len(bad)}格不一致" + (
@@ -213,13 +223,17 @@ def summary_sentence(series: Series) -> str:
         a, b = measures.value(first, m), measures.value(last, m)
         if a is None or b is None:
             continue
-        parts.append(f"{measures.get(m).label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}")
+        parts.append(
+            f"{measures.get(m).label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}"
+        )
     checks = carry_over_checks(series)
     bad = [c for c in checks if c.matches is False]
     if not any(c.matches is not None for c in checks):
         x1 = "相邻年度的结转数字未公布或缺少相邻年度数据，上年结转无法核对。"
     else:
-        x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else (
-            f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。"
+        x1 = (
+            "相邻年度的上年结转与结转下年度数字逐格一致。"
+            if not bad
+            else (f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。")
         )
     return ("，".join(parts) + "。" if parts else "") + x1

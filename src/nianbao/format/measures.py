@@ -41,7 +41,16 @@ def _count(measure_id: str, label: str, ref: str, definition: str, long_label: s
 def _rate(
     measure_id: str, label: str, numerator: str, denominator: str, definition: str, statement: str, long_label: str = ""
 ) -> Measure:
-    return Measure(measure_id, label, "%", definition, numerator=numerator, denominator=denominator, statement=statement, long_label=long_label)
+    return Measure(
+        measure_id,
+        label,
+        "%",
+        definition,
+        numerator=numerator,
+        denominator=denominator,
+        statement=statement,
+        long_label=long_label,
+    )
 
 
 #: How a disposition category's share is defined (all alike).

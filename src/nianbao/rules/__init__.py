@@ -1,7 +1,7 @@
 """The rules that valid figures obey (DOMAIN.md section 4), as named checks over the data model.
 
 Each rule is registered with its id, severity, a one-line title, its formula in words and its
-scope, and yields :class:`~nianbao.findings.Finding` objects. :func:`check_unit_year` runs them
+scope, and yields :class:`~nianbao.rules.findings.Finding` objects. :func:`check_unit_year` runs them
 all (or a chosen few) over one unit-year, with the previous year and the member units when the
 rule needs them.
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear
 from nianbao.rules.base import RULES, CheckContext, Locator, Rule
+from nianbao.rules.findings import Finding
 
 __all__ = ["RULES", "CheckContext", "Locator", "Rule", "check_unit_year", "rule_ids"]
 
@@ -54,6 +54,7 @@ def check_unit_year(
     return out
 
 
-# Importing the modules registers their rules, in this order.
+# Importing the modules registers their rules, in this order (not the alphabet's).
+# isort: off
 from nianbao.rules import tables, across, narrative  # noqa: E402,F401  (registration)
-
+# isort: on
