@@ -13,7 +13,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from nianbao.content import tables
-from nianbao.content.tables import HtmlTable
+from nianbao.content.markup import HtmlTable
 from nianbao.render import downloads
 from nianbao.render import html as export
 

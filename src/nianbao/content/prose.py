@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nianbao.data.model import UnitYear
+from nianbao.format import schema
 from nianbao.rules import measures, rates
 from nianbao.rules.changes import YearChange, year_change
 
@@ -134,6 +135,23 @@ def headlines(uy: UnitYear, prev: UnitYear | None = None) -> list[Headline]:
     if lit is not None:
         out.append(Headline(4, "行政诉讼", f"{lit}件"))
     return out
+
+
+def overview(uy: UnitYear) -> list[tuple[str, list[str]]]:
+    """Part 1: the five areas of the year's work, each as its sub-heading （一）主动公开 … and the
+    narrative's items about it."""
+    return [
+        (f"（{_chinese_numeral(number)}）{title}", [i.text for i in uy.items("overview") if i.area == area])
+        for number, (area, title) in enumerate(schema.OVERVIEW_AREAS.items(), start=1)
+    ]
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_numeral(n: int) -> str:
+    """1 → 一, ..., 10 → 十 (enough for sub-headings)."""
+    return _NUMERALS[n - 1] if 1 <= n <= 10 else str(n)
 
 
 def fees_sentence(uy: UnitYear) -> str:

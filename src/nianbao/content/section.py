@@ -15,11 +15,9 @@ from nianbao.content.markup import macros
 from nianbao.data.files import DataStore
 from nianbao.data.model import UnitYear
 from nianbao.errors import NianbaoError
-from nianbao.format import schema
 
 TEMPLATE = "blocks.html.j2"
 SYNTHETIC_NOTICE = "示例数据：本部分数据为程序生成的合成数据，仅用于演示，不是真实统计。"
-OVERVIEW_AREAS = schema.OVERVIEW_AREAS
 
 
 @dataclass
@@ -94,11 +92,3 @@ def show(fig):
         return
     display(fig)
     plt.close(fig)
-
-
-_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, ..., 10 → 十 (enough for sub-headings)."""
-    return _NUMERALS[n - 1] if 1 <= n <= 10 else str(n)
