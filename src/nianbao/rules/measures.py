@@ -14,7 +14,7 @@ from decimal import Decimal
 from nianbao.data.model import Statement, UnitYear
 from nianbao.format import schema
 from nianbao.format.measures import CATEGORY_SHARE_DEFINITION, CATEGORY_SHARES, MEASURES, Measure
-from nianbao.rules import metrics
+from nianbao.rules import metrics, rates
 
 
 def get(measure: str) -> Measure:
@@ -43,9 +43,7 @@ def published(uy: UnitYear, measure: str) -> Statement | None:
     """The statement that publishes a rate in ``uy``: the one with the declared id, else one
     computed from the same numerator; None when the report does not publish it."""
     m = get(measure)
-    if m.statement in uy.statements:
-        return uy.statements[m.statement]
-    return next((s for s in uy.statements.values() if s.kind in ("share", "rate") and s.numerator == m.numerator), None)
+    return uy.statements.get(m.statement or "") or rates.statement_for(uy, m.numerator or "")
 
 
 def is_rate(measure: str) -> bool:
