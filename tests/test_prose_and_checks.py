@@ -2,14 +2,20 @@ from decimal import Decimal
 
 from nianbao.content import prose, summaries
 from nianbao.content.tables import dispositions, table_a, table_b, table_c
-from nianbao.rules.statements import check_statements
+from nianbao.rules.rates import check_statements
 
 
 def test_applications_paragraph_in_the_register_of_the_seed(shanghai):
     text = prose.applications_paragraph(shanghai)
     assert text.startswith("全年共收到政府信息公开申请29130件，较2019年下降6.62%")
-    for piece in ("答复政府信息公开申请28406件（含上年度结转申请1400件）", "予以公开及部分公开11796件，占41.53%",
-                  "不予公开1095件，占3.85%", "无法提供11583件，占40.78%", "不予处理1027件，占3.62%", "其他处理2905件，占10.23%"):
+    for piece in (
+        "答复政府信息公开申请28406件（含上年度结转申请1400件）",
+        "予以公开及部分公开11796件，占41.53%",
+        "不予公开1095件，占3.85%",
+        "无法提供11583件，占40.78%",
+        "不予处理1027件，占3.62%",
+        "其他处理2905件，占10.23%",
+    ):
         assert piece in text
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from nianbao.roots import shown
 from nianbao.rules import findings as fnd
 from nianbao.format import schema
-from nianbao.rules.shares import recompute
+from nianbao.rules.rates import recompute
 from nianbao.audit.run import AuditResult, narrative_model
 
 _TABLE_NAMES = {"A": "表一", "B": "表二", "C": "表三"}

@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nianbao.rules import metrics
 from nianbao.content.fonts import setup_charts
 from nianbao.data.model import UnitYear
+from nianbao.rules import measures, metrics
 
 PALETTE = ["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#7f7f7f"]
 
@@ -19,22 +19,18 @@ def _figure(width: float = 7.5, height: float = 3.2):
 
 
 def disposition_frame(uy: UnitYear) -> pd.DataFrame:
-    total = uy.b("total")
-    rows = []
-    for g in uy.spec.table_b.groups:
-        count = uy.b_group(g.id)
-        if count is None:
-            continue
-        share = metrics.percent(count, total)
-        rows.append(
-            {
-                "办理结果": g.narrative_label,
-                "件数": count,
-                "占比": None if share is None else float(share),
-                "占比文字": "" if share is None else f"{share}%",
-                "约占比文字": "" if share is None else f"{metrics.round_half_up(share, 1)}%",
-            }
-        )
+    """The known disposition categories: label, count and share (number and text)."""
+    rows = [
+        {
+            "办理结果": d.narrative_label,
+            "件数": d.count,
+            "占比": None if d.share is None else float(d.share),
+            "占比文字": "" if d.share is None else f"{d.share}%",
+            "约占比文字": "" if d.share is None else f"{metrics.round_half_up(d.share, 1)}%",
+        }
+        for d in measures.dispositions(uy)
+        if d.count is not None
+    ]
     return pd.DataFrame(rows)
 
 
@@ -133,20 +129,4 @@ def review_litigation(uy: UnitYear):
     ax.set_xlabel("")
     ax.set_title("行政复议与行政诉讼案件", fontsize=11)
     ax.legend(title="", fontsize=8)
-    return fig
-
-
-def figures_bar(figures, title: str):
-    """Bars of same-unit figures (e.g. followers in 万)."""
-    if not figures:
-        return None
-    frame = pd.DataFrame({"指标": [f.label for f in figures], "数值": [float(f.value) for f in figures]})
-    fig, ax = _figure(7.5, 0.45 * len(frame) + 1.2)
-    sns.barplot(data=frame, y="指标", x="数值", color=PALETTE[1], ax=ax)
-    for container in ax.containers:
-        ax.bar_label(container, labels=[f.display() for f in figures], fontsize=8, padding=2)
-    ax.set_xlim(0, frame["数值"].max() * 1.25)
-    ax.set_xlabel(figures[0].unit)
-    ax.set_ylabel("")
-    ax.set_title(title, fontsize=11)
     return fig

@@ -4,35 +4,36 @@ table of a compiled report's units (part 3).
 The units are given as a list (ids or names) or as a parent, meaning all its units in the
 registry. Beside them stands the parent (its stored data file, or else the sum of the units),
 so each unit's figures can be read against the whole. Rates are recomputed from each unit's own
-counts, and the parent's from its counts, never averaged or added (:mod:`nianbao.measures`).
+counts, and the parent's from its counts, never averaged or added (:mod:`nianbao.rules.measures`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from html import escape
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nianbao.rules import measures, metrics
-from nianbao.format import schema
+from nianbao.content import section
 from nianbao.content.charts import PALETTE
-from nianbao.workflows.compile import sum_unit_years
-from nianbao.data.store import DataStore
-from nianbao.content.tables import HtmlTable, _caption, _cell
-from nianbao.errors import NianbaoError
 from nianbao.content.fonts import setup_charts
+from nianbao.content.markup import HtmlTable, macros
 from nianbao.data.model import UnitYear
-from nianbao.content.trends import open_store
+from nianbao.data.store import DataStore
 from nianbao.data.units import Unit, registry_for
+from nianbao.errors import NianbaoError
+from nianbao.format import schema
+from nianbao.rules import measures, metrics
+from nianbao.workflows.compile import sum_unit_years
+
+TEMPLATE = "comparison.html.j2"
 
 RANK_MEASURES = (
     "new_received", "answered", "disclosure_rate", "share_unavailable", "review", "review_correction_rate", "carried_forward",
 )  # fmt: skip
-_NOWRAP = " style='white-space: nowrap'"  # unit names and levels stay on one line
 LEVEL_COLOURS = {"district": PALETTE[1], "agency": PALETTE[3], "other": PALETTE[4], "city": PALETTE[0]}
 
 
@@ -50,7 +51,9 @@ class Comparison:
 
     @property
     def synthetic(self) -> bool:
-        return any(uy.synthetic for uy in self.unit_years + self.excluded) or bool(self.reference and self.reference.synthetic)
+        return any(uy.synthetic for uy in self.unit_years + self.excluded) or bool(
+            self.reference and self.reference.synthetic
+        )
 
     @property
     def shown(self) -> list[UnitYear]:
@@ -67,7 +70,7 @@ def open_comparison(
     the ranking and the charts (listed under the table), since rates of a handful of cases say
     little.
     """
-    store = open_store(data_dir)
+    store = section.open_store(data_dir)
     registry = registry_for(store.root)
     year = int(year)
     names = [u.strip() for u in (units.split(",") if isinstance(units, str) else units) if str(u).strip()]
@@ -79,7 +82,7 @@ def open_comparison(
         if not ids:
             raise NianbaoError(f"{parent_unit.id} ({parent_unit.name}) has no units in the registry")
     else:
-        raise NianbaoError("name the units to compare (units = \"huangpu,xuhui\") or a parent (parent = \"shanghai\")")
+        raise NianbaoError('name the units to compare (units = "huangpu,xuhui") or a parent (parent = "shanghai")')
     loaded = {i: store.try_load(i, year) for i in ids}
     present = [uy for uy in loaded.values() if uy is not None]
     if not present:
@@ -88,7 +91,16 @@ def open_comparison(
     levels = {i: (registry.units[i].level if i in registry.units else "other") for i in ids}
     reference, label, note = _reference(parent_unit, present, store, year, versions)
     setup_charts()
-    comp = Comparison(year, present, levels, reference, label, note, int(threshold or 0), [i for i, uy in loaded.items() if uy is None])
+    comp = Comparison(
+        year,
+        present,
+        levels,
+        reference,
+        label,
+        note,
+        int(threshold or 0),
+        [i for i, uy in loaded.items() if uy is None],
+    )
     comp.excluded = [uy for uy in present if (uy.b("total") or 0) < comp.threshold]
     return comp
 
@@ -103,7 +115,11 @@ def _reference(parent: Unit | None, present: list[UnitYear], store: DataStore, y
         return None, "", "所列单位使用不同版本的表格，未计算合计。"
     host = parent or Unit("selected", "所列单位", "other")
     summed, unknown = sum_unit_years(present, host, year)
-    note = f"合计为所列{len(present)}个单位之和" + ("，部分单位未公布的数字不计入合计，相应合计显示为“—”" if unknown else "") + "。"
+    note = (
+        f"合计为所列{len(present)}个单位之和"
+        + ("，部分单位未公布的数字不计入合计，相应合计显示为“—”" if unknown else "")
+        + "。"
+    )
     return summed, f"{host.name}（合计）", note
 
 
@@ -116,7 +132,11 @@ def measures_frame(comp: Comparison, unit_years: list[UnitYear] | None = None) -
     """One row per unit: name, level and every ranked measure (None when unknown)."""
     rows = []
     for uy in comp.shown if unit_years is None else unit_years:
-        row = {"unit": uy.unit, "单位": uy.unit_name, "级别": schema.UNIT_LEVELS.get(comp.levels.get(uy.unit, "other"), "")}
+        row = {
+            "unit": uy.unit,
+            "单位": uy.unit_name,
+            "级别": schema.UNIT_LEVELS.get(comp.levels.get(uy.unit, "other"), ""),
+        }
         row.update({m: measures.value(uy, m) for m in RANK_MEASURES})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -135,62 +155,70 @@ def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
         raise NianbaoError(f"rank_by must be one of {list(RANK_MEASURES)}, found {rank_by!r}")
     frame = _sort(measures_frame(comp), rank_by)
     ref_new = comp.reference.b("new_received") if comp.reference else None
-    headers = ["排名", "单位", "级别"] + [measures.label(m) for m in RANK_MEASURES[:1]] + ["占合计（%）"] + [
-        measures.label(m) for m in RANK_MEASURES[1:]
-    ]
-    body, records = [], []
+    headers = (
+        ["排名", "单位", "级别"]
+        + [measures.label(m) for m in RANK_MEASURES[:1]]
+        + ["占合计（%）"]
+        + [measures.label(m) for m in RANK_MEASURES[1:]]
+    )
+    rows, records = [], []
     if comp.reference is not None:
         ref = {m: measures.value(comp.reference, m) for m in RANK_MEASURES}
-        body.append(_row("", comp.reference_label, "", ref, "100.00" if ref_new else None, cls="reference"))
-        records.append(_record(headers, "", comp.reference_label, "", ref, Decimal("100.00") if ref_new else None))
+        share = Decimal("100.00") if ref_new else None
+        rows.append(
+            {
+                "cls": "reference",
+                "rank": "",
+                "name": comp.reference_label,
+                "level": "",
+                "figures": _shown(ref, share, RANK_MEASURES),
+            }
+        )
+        records.append(dict(zip(headers, ["", comp.reference_label, "", *_figures(ref, share, RANK_MEASURES)])))
     rank = 0
     for _, r in frame.iterrows():
         known = r[rank_by] is not None and not pd.isna(r[rank_by])
         rank += 1 if known else 0
         values = {m: (None if pd.isna(r[m]) else r[m]) for m in RANK_MEASURES}
         share = metrics.percent(values["new_received"], ref_new)
-        body.append(_row(str(rank) if known else "—", r["单位"], r["级别"], values, share))
-        records.append(_record(headers, rank if known else None, r["单位"], r["级别"], values, share))
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        rows.append({"cls": None, "rank": str(rank) if known else schema.UNKNOWN_MARK, "name": r["单位"], "level": r["级别"],
+                     "figures": _shown(values, share, RANK_MEASURES)})  # fmt: skip
+        records.append(
+            dict(zip(headers, [rank if known else None, r["单位"], r["级别"], *_figures(values, share, RANK_MEASURES)]))
+        )
     notes = [f"按{measures.label(rank_by, False)}从高到低排列", comp.reference_note, measures.definitions(list(RANK_MEASURES)),
              "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%", "无申请的单位不计算比率（显示为“—”）"]  # fmt: skip
     if comp.threshold:
         notes.append(f"答复申请少于{comp.threshold}件的单位未列入排名")
-    html = (
-        _caption(f"{comp.year}年各单位政府信息公开申请情况", "；".join(n.rstrip("。") for n in notes if n) + "。")
-        + f"<table class='nb-table ranking'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        + _excluded_note(comp)
-    )
-    return HtmlTable(html, pd.DataFrame(records, columns=headers, dtype=object), "ranking")
+    html = macros(TEMPLATE).units_table(
+        "ranking", f"{comp.year}年各单位政府信息公开申请情况", "；".join(n.rstrip("。") for n in notes if n) + "。",
+        headers, rows, _excluded_notes(comp), ranked=True,
+    )  # fmt: skip
+    return HtmlTable(str(html), pd.DataFrame(records, columns=headers, dtype=object), "ranking")
 
 
-def _row(rank: str, name: str, level: str, values: dict, share, cls: str = "") -> str:
-    cells = [_fmt_cell(values["new_received"], "new_received"), _cell(share)]
-    cells += [_fmt_cell(values[m], m) for m in RANK_MEASURES[1:]]
-    attr = f" class='{cls}'" if cls else ""
-    return (
-        f"<tr{attr}><td class='num'>{escape(rank)}</td><th class='row-label'{_NOWRAP}>{escape(name)}</th>"
-        f"<td{_NOWRAP}>{escape(level)}</td>{''.join(cells)}</tr>"
-    )
+def _figures(values: dict, share, shown: Sequence[str]) -> list:
+    """A unit's figures in column order: new applications, their share of the total, the rest."""
+    return [values[shown[0]], share] + [values[m] for m in shown[1:]]
 
 
-def _record(headers: list[str], rank, name: str, level: str, values: dict, share) -> dict:
-    vals = [rank, name, level, values["new_received"], share] + [values[m] for m in RANK_MEASURES[1:]]
-    return dict(zip(headers, vals))
+def _shown(values: dict, share, shown: Sequence[str]) -> list:
+    """The same figures as shown (rates without their percent sign: the header has it)."""
+
+    def text(m: str):
+        return None if values[m] is None else measures.fmt(values[m], m, percent_sign=False)
+
+    return [text(shown[0]), share] + [text(m) for m in shown[1:]]
 
 
-def _fmt_cell(value, measure: str) -> str:
-    return _cell(None if value is None else measures.fmt(value, measure, percent_sign=False))
-
-
-def _excluded_note(comp: Comparison) -> str:
+def _excluded_notes(comp: Comparison) -> list[str]:
     notes = []
     if comp.excluded:
         names = "、".join(f"{uy.unit_name}（{uy.b('total')}件）" for uy in comp.excluded)
         notes.append(f"答复申请少于{comp.threshold}件、未列入排名和图表的单位：{names}。")
     if comp.missing:
         notes.append(f"{comp.year}年无数据的单位：{'、'.join(comp.missing)}。")
-    return "".join(f"<div class='table-legend'>{escape(n)}</div>" for n in notes)
+    return notes
 
 
 def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
@@ -205,30 +233,30 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
     headers = ["单位", "级别", measures.label("new_received"), "占合计（%）"] + [measures.label(m) for m in cols[1:]]
     total_new = uy.b("new_received")
     ordered = sorted(units, key=lambda u: -(u.b("new_received") or 0))
-    body, records = [], []
+    rows, records = [], []
     for u in ordered + [uy]:
         is_total = u is uy
         values = {m: measures.value(u, m) for m in cols}
         share = metrics.percent(values["new_received"], total_new)
         name = f"合计（{uy.unit_name}）" if is_total else u.unit_name
-        level = "" if is_total else schema.UNIT_LEVELS.get(registry.units[u.unit].level if u.unit in registry.units else "other", "")
-        cells = [_fmt_cell(values["new_received"], "new_received"), _cell(share)]
-        cells += [_fmt_cell(values[m], m) for m in cols[1:]]
-        cls = " class='total'" if is_total else ""
-        body.append(f"<tr{cls}><th class='row-label'{_NOWRAP}>{escape(name)}</th><td{_NOWRAP}>{escape(level)}</td>{''.join(cells)}</tr>")
-        records.append(dict(zip(headers, [name, level, values["new_received"], share] + [values[m] for m in cols[1:]])))
+        level = (
+            ""
+            if is_total
+            else schema.UNIT_LEVELS.get(registry.units[u.unit].level if u.unit in registry.units else "other", "")
+        )
+        rows.append(
+            {"cls": "total" if is_total else None, "name": name, "level": level, "figures": _shown(values, share, cols)}
+        )
+        records.append(dict(zip(headers, [name, level, *_figures(values, share, cols)])))
     note = (
         f"{uy.unit_name}{uy.year}年的表二、表三由以下{len(units)}个单位的数字逐格相加汇总；"
-        "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；" + schema.MEASURES["disclosure_rate"].definition
+        "占合计 = 该单位新收申请 ÷ 合计新收申请 × 100%；"
+        + measures.get("disclosure_rate").definition
         + "，合计行的公开率由合计件数重新计算，不是各单位公开率之和或平均。"
     )
-    legend = f"<div class='table-legend'>{escape('汇总所列但无数据文件的单位：' + '、'.join(missing))}</div>" if missing else ""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    html = (
-        _caption("各单位申请数量及占比", note)
-        + f"<table class='nb-table contributions'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{legend}"
-    )
-    return HtmlTable(html, pd.DataFrame(records, columns=headers, dtype=object), "contributions")
+    notes = ["汇总所列但无数据文件的单位：" + "、".join(missing)] if missing else []
+    html = macros(TEMPLATE).units_table("contributions", "各单位申请数量及占比", note, headers, rows, notes)
+    return HtmlTable(str(html), pd.DataFrame(records, columns=headers, dtype=object), "contributions")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +285,9 @@ def ranking_chart(comp: Comparison, measure: str):
     ref = measures.value(comp.reference, measure) if comp.reference is not None else None
     if is_rate and ref is not None:
         ax.axvline(float(ref), color="#333333", linestyle="--", linewidth=1, zorder=1.5)
-        ax.text(float(ref), -0.8, f"{comp.reference_label} {ref}%", fontsize=7, ha="center", va="bottom", color="#333333")
+        ax.text(
+            float(ref), -0.8, f"{comp.reference_label} {ref}%", fontsize=7, ha="center", va="bottom", color="#333333"
+        )
         top = max(top, float(ref))
     ax.set_xlim(0, top * 1.18)
     ax.set_ylim(len(frame) - 0.5, -1.3 if is_rate and ref is not None else -0.5)
@@ -265,7 +295,7 @@ def ranking_chart(comp: Comparison, measure: str):
     ax.set_xlabel(measures.label(measure), fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(title="", fontsize=7, loc="lower right")
-    ax.set_title(f"{comp.year}年各单位{schema.MEASURES[measure].label}", fontsize=11)
+    ax.set_title(f"{comp.year}年各单位{measures.get(measure).label}", fontsize=11)
     left_out = len(comp.shown) - len(frame)
     if left_out:
         fig.text(0.01, 0.0, f"另有{left_out}个单位无申请或数字未公布，未列出。", fontsize=7, va="bottom")
@@ -278,17 +308,12 @@ def title(comp: Comparison) -> str:
 
 def heading(comp: Comparison):
     """The notebook's <h1>, what is compared, and the 「示例数据」 notice when needed."""
-    from IPython.display import HTML
-
-    from nianbao.content.section import synthetic_notice
-
-    text = title(comp)
-    first = next((uy for uy in comp.unit_years if uy.synthetic), None)
-    notice = synthetic_notice(first) if comp.synthetic and first else ""
-    sub = f"比较{len(comp.unit_years)}个单位" + (f"，参照：{comp.reference_label}" if comp.reference is not None else "")
+    sub = f"比较{len(comp.unit_years)}个单位" + (
+        f"，参照：{comp.reference_label}" if comp.reference is not None else ""
+    )
     if comp.excluded:
         sub += f"；其中{len(comp.excluded)}个单位答复申请少于{comp.threshold}件，未列入排名和图表"
-    return HTML(f'<h1 class="part-title">{escape(text)}</h1><p class="unit-year">{escape(sub)}</p>{notice}')
+    return section.title_block(title(comp), sub, synthetic=any(uy.synthetic for uy in comp.unit_years))
 
 
 def summary_sentence(comp: Comparison) -> str:
@@ -301,7 +326,9 @@ def summary_sentence(comp: Comparison) -> str:
     rates = frame[frame["disclosure_rate"].map(lambda v: v is not None and not pd.isna(v))]
     if len(rates) > 1:
         hi, lo = _sort(rates, "disclosure_rate").iloc[0], _sort(rates, "disclosure_rate").iloc[-1]
-        text += f"；公开率最高为{hi['单位']}（{hi['disclosure_rate']}%），最低为{lo['单位']}（{lo['disclosure_rate']}%）"
+        text += (
+            f"；公开率最高为{hi['单位']}（{hi['disclosure_rate']}%），最低为{lo['单位']}（{lo['disclosure_rate']}%）"
+        )
     if comp.reference is not None and measures.value(comp.reference, "disclosure_rate") is not None:
         text += f"，{comp.reference_label}为{measures.value(comp.reference, 'disclosure_rate')}%"
     return text + "。"
@@ -309,9 +336,7 @@ def summary_sentence(comp: Comparison) -> str:
 
 def measure_note(comp: Comparison, measure: str):
     """The note under a ranking chart: the measure's definition and what the dashed line is."""
-    from nianbao.content.section import note
-
-    text = schema.MEASURES[measure].definition
+    text = measures.get(measure).definition
     if measures.is_rate(measure) and comp.reference is not None and measures.value(comp.reference, measure) is not None:
-        text += f"；虚线为{comp.reference_label}的{schema.MEASURES[measure].label}，由合计件数计算，不是各单位比率的平均"
-    return note(text + "。")
+        text += f"；虚线为{comp.reference_label}的{measures.get(measure).label}，由合计件数计算，不是各单位比率的平均"
+    return section.note(text + "。")

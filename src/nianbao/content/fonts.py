@@ -19,9 +19,10 @@ def cjk_family() -> str:
     for family in CJK_FAMILIES:
         if family in names:
             return family
-    # matplotlib's cache may predate the font install: rebuild it once before giving up.
-    font_manager._load_fontmanager(try_read_cache=False)  # noqa: SLF001 - documented fallback
-    fresh = font_manager._load_fontmanager(try_read_cache=False)  # noqa: SLF001
+    # matplotlib's cache may predate the font install: rebuild it once before giving up
+    # (_load_fontmanager is private, but it is how matplotlib's docs say to rebuild the cache).
+    font_manager._load_fontmanager(try_read_cache=False)
+    fresh = font_manager._load_fontmanager(try_read_cache=False)
     names = {f.name for f in fresh.ttflist}
     for family in CJK_FAMILIES:
         if family in names:

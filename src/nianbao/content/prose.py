@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nianbao.rules import metrics
-from nianbao.format import schema
 from nianbao.data.model import UnitYear
-from nianbao.rules.statements import Comparison, count_change, rate_change
+from nianbao.format import schema
+from nianbao.rules import measures, rates
+from nianbao.rules.changes import YearChange, year_change
 
 
-def _with_change(text: str, comparison: Comparison | None) -> str:
-    words = comparison.words() if comparison else ""
+def _with_change(text: str, change: YearChange | None) -> str:
+    words = change.words() if change else ""
     return f"{text}，{words}" if words else text
 
 
@@ -29,7 +29,7 @@ def applications_paragraph(uy: UnitYear, prev: UnitYear | None = None) -> str:
     sentences = []
     first = []
     if new is not None:
-        first.append(_with_change(f"全年共收到政府信息公开申请{new}件", count_change(uy, prev, "B.new_received.total")))
+        first.append(_with_change(f"全年共收到政府信息公开申请{new}件", year_change(uy, prev, "new_received")))
     if total is not None:
         answered = f"答复政府信息公开申请{total}件"
         if carried_in is not None:
@@ -39,13 +39,11 @@ def applications_paragraph(uy: UnitYear, prev: UnitYear | None = None) -> str:
         first.append(f"另有{carried_fwd}件申请结转下年度继续办理")
     if first:
         sentences.append("，".join(first) + "。")
-    parts = []
-    for g in uy.spec.table_b.groups:
-        count = uy.b_group(g.id)
-        if count is None:
-            continue
-        share = metrics.percent(count, total)
-        parts.append(f"{g.narrative_label}{count}件" + (f"，占{share}%" if share is not None else ""))
+    parts = [
+        f"{d.narrative_label}{d.count}件" + (f"，占{d.share}%" if d.share is not None else "")
+        for d in measures.dispositions(uy)
+        if d.count is not None
+    ]
     if parts:
         sentences.append("其中，" + "；".join(parts) + "。")
     return "".join(sentences) or "本年度未公布政府信息公开申请的收到和处理数字。"
@@ -54,38 +52,44 @@ def applications_paragraph(uy: UnitYear, prev: UnitYear | None = None) -> str:
 def review_paragraph(uy: UnitYear, prev: UnitYear | None = None) -> str:
     """The paragraph of part 4 on 行政复议 and 行政诉讼."""
     out = []
-    review, corrected = uy.c("review"), uy.c("review", "corrected")
+    corrected, review = measures.parts(uy, "review_correction_rate")
     if review is not None:
         text = f"全年因政府信息公开工作被申请行政复议{review}件"
         if corrected is not None:
-            rate = metrics.percent(corrected, review)
+            rate = measures.value(uy, "review_correction_rate")
             text += f"，其中结果纠正{corrected}件"
             if rate is not None:
-                text += f"，纠错率为{rate}%"
-                text = _with_change(
-                    text,
-                    rate_change(uy, prev, "C.review.corrected", "C.review.total", _statement_id(uy, "C.review.corrected")),
-                )
+                text = _with_change(text + f"，纠错率为{rate}%", year_change(uy, prev, "review_correction_rate"))
         out.append(text + "。")
     lit = uy.litigation_total()
     direct, after = uy.c("litigation_direct"), uy.c("litigation_after_review")
     if lit is not None:
         out.append(f"被提起行政诉讼{lit}件，其中未经复议直接起诉{direct}件、复议后起诉{after}件。")
     elif direct is not None or after is not None:
-        known = [f"未经复议直接起诉{direct}件" if direct is not None else "", f"复议后起诉{after}件" if after is not None else ""]
+        known = [
+            f"未经复议直接起诉{direct}件" if direct is not None else "",
+            f"复议后起诉{after}件" if after is not None else "",
+        ]
         out.append("被提起行政诉讼中，" + "、".join(k for k in known if k) + "。")
-    cases, fi_corrected = uy.resolve("F.first_instance_cases"), uy.resolve("F.first_instance_corrected")
+    fi_corrected, cases = measures.parts(uy, "first_instance_correction_rate")
     if cases is not None and fi_corrected is not None:
-        rate = metrics.percent(fi_corrected, cases)
+        rate = measures.value(uy, "first_instance_correction_rate")
         out.append(f"一审行政诉讼案件{cases}件，结果纠正{fi_corrected}件，纠错率为{rate}%。")
     return "".join(out) or "本年度未公布行政复议、行政诉讼数字。"
 
 
-def _statement_id(uy: UnitYear, numerator: str) -> str | None:
-    for s in uy.statements.values():
-        if s.numerator == numerator and s.kind == "rate":
-            return s.id
-    return None
+def rate_notes(uy: UnitYear) -> list[str]:
+    """Sentences on the published shares and rates that do not match their own counts (or one
+    saying that all of them match)."""
+    checks = rates.check_statements(uy)
+    out = [
+        rates.mismatch_sentence(c.statement.label, c.result) + "本报告表中采用按数字重新计算的结果，公布值并列供核对。"
+        for c in checks
+        if c.result is not None and not c.result.matches
+    ]
+    if not out and any(c.matches for c in checks):
+        out.append("报告公布的各项比率均与其所依据的数字一致。")
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,26 +117,46 @@ def headlines(uy: UnitYear, prev: UnitYear | None = None) -> list[Headline]:
             out.append(Headline(2, f"{table_a.row(row_id).label}处理决定", f"{value}件"))
     new, total = uy.b("new_received"), uy.b("total")
     if new is not None:
-        cmp = count_change(uy, prev, "B.new_received.total")
-        out.append(Headline(3, "新收政府信息公开申请", f"{new}件", cmp.words() if cmp else ""))
+        change = year_change(uy, prev, "new_received")
+        out.append(Headline(3, "新收政府信息公开申请", f"{new}件", change.words() if change else ""))
     if total is not None:
         out.append(Headline(3, "答复申请（含上年结转）", f"{total}件"))
-    disclosed = uy.b_group("disclosed")
-    share = metrics.percent(disclosed, total)
+    share = measures.value(uy, "disclosure_rate")
     if share is not None:
         out.append(Headline(3, "予以公开及部分公开占比", f"{share}%"))
-    review, corrected = uy.c("review"), uy.c("review", "corrected")
+    review = uy.c("review")
     if review is not None:
         out.append(Headline(4, "行政复议", f"{review}件"))
-    rate = metrics.percent(corrected, review)
+    rate = measures.value(uy, "review_correction_rate")
     if rate is not None:
-        cmp = rate_change(uy, prev, "C.review.corrected", "C.review.total", _statement_id(uy, "C.review.corrected"))
-        out.append(Headline(4, "行政复议纠错率", f"{rate}%", cmp.words() if cmp else ""))
+        change = year_change(uy, prev, "review_correction_rate")
+        out.append(Headline(4, "行政复议纠错率", f"{rate}%", change.words() if change else ""))
     lit = uy.litigation_total()
     if lit is not None:
         out.append(Headline(4, "行政诉讼", f"{lit}件"))
     return out
 
 
-def area_title(area: str | None) -> str:
-    return schema.OVERVIEW_AREAS.get(area or "", "其他")
+def overview(uy: UnitYear) -> list[tuple[str, list[str]]]:
+    """Part 1: the five areas of the year's work, each as its sub-heading （一）主动公开 … and the
+    narrative's items about it."""
+    return [
+        (f"（{_chinese_numeral(number)}）{title}", [i.text for i in uy.items("overview") if i.area == area])
+        for number, (area, title) in enumerate(schema.OVERVIEW_AREAS.items(), start=1)
+    ]
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_numeral(n: int) -> str:
+    """1 → 一, ..., 10 → 十 (enough for sub-headings)."""
+    return _NUMERALS[n - 1] if 1 <= n <= 10 else str(n)
+
+
+def fees_sentence(uy: UnitYear) -> str:
+    """Part 6: the information processing fees charged in the year."""
+    fee = uy.figure("processing_fees")
+    if fee is None:
+        return "本年度数据未载明信息处理费的收取情况。"
+    return f"本年度收取信息处理费{fee.display()}。"

@@ -1,19 +1,23 @@
-"""What the section notebooks call: load a unit-year, show headings, prose, tables and charts.
+"""What every report notebook calls first and throughout: load its data, show its heading,
+sub-headings, paragraphs, lists, notes and charts.
 
-Notebooks stay thin: a parameters cell, then calls into this module and the package.
+Notebooks stay thin: a parameters cell, then calls into this module and the other content
+modules (tables, summaries, prose, charts). The markup is in ``render/templates/blocks.html.j2``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
-from nianbao.format import schema
-from nianbao.data.store import DataStore
 from nianbao.content.fonts import setup_charts
+from nianbao.content.markup import macros
 from nianbao.data.model import UnitYear
-from nianbao.rules.statements import check_statements
+from nianbao.data.store import DataStore
+from nianbao.errors import NianbaoError
+
+TEMPLATE = "blocks.html.j2"
+SYNTHETIC_NOTICE = "示例数据：本部分数据为程序生成的合成数据，仅用于演示，不是真实统计。"
 
 
 @dataclass
@@ -36,43 +40,46 @@ def open_unit_year(unit: str, year: int | str, data_dir: str | Path | None = "")
     return Context(uy, prev, store, setup_charts())
 
 
+def open_store(data_dir: str = "") -> DataStore:
+    """The data folder a notebook parameter names (path, alias or "" for data/); it must exist."""
+    store = DataStore(data_dir or None)
+    if not (store.root / "units").is_dir():
+        hint = " (the demo data: run `nianbao demo` first)" if store.root.name == "demo" else ""
+        raise NianbaoError(f"no data folder at {store.root}{hint}")
+    return store
+
+
 def _html(markup: str):
     from IPython.display import HTML
 
-    return HTML(markup)
+    return HTML(str(markup))
+
+
+def title_block(title: str, subtitle: str, *, synthetic: bool = False, anchor: str | None = None):
+    """A notebook's <h1>, the line under it, and the 「示例数据」 notice when the data are synthetic."""
+    return _html(macros(TEMPLATE).heading(title, subtitle, SYNTHETIC_NOTICE if synthetic else "", anchor))
 
 
 def heading(uy: UnitYear, part: int):
     """The part heading as the section's <h1>, plus the synthetic-data notice when needed."""
-    notice = synthetic_notice(uy)
-    return _html(
-        f'<h1 class="part-title" id="part-{part}">{escape(uy.heading(part))}</h1>'
-        f'<p class="unit-year">{escape(uy.title)}</p>{notice}'
-    )
-
-
-def synthetic_notice(uy: UnitYear) -> str:
-    if not uy.synthetic:
-        return ""
-    return '<div class="synthetic-notice">示例数据：本部分数据为程序生成的合成数据，仅用于演示，不是真实统计。</div>'
+    return title_block(uy.heading(part), uy.title, synthetic=uy.synthetic, anchor=f"part-{part}")
 
 
 def subheading(text: str):
-    return _html(f"<h2>{escape(text)}</h2>")
+    return _html(macros(TEMPLATE).subheading(text))
 
 
 def paragraph(text: str, cls: str = "prose"):
-    return _html(f'<p class="{escape(cls)}">{escape(text)}</p>')
+    return _html(macros(TEMPLATE).paragraph(text, cls))
 
 
 def numbered(items: list[str], cls: str = "items"):
     """A numbered list, e.g. the problems and measures of part 5."""
-    lis = "".join(f"<li>{escape(t)}</li>" for t in items)
-    return _html(f'<ol class="{escape(cls)}">{lis}</ol>') if items else paragraph("（本年度报告未列出。）", "empty")
+    return _html(macros(TEMPLATE).numbered(items, cls)) if items else paragraph("（本年度报告未列出。）", "empty")
 
 
 def note(text: str):
-    return _html(f'<p class="note">{escape(text)}</p>')
+    return _html(macros(TEMPLATE).note(text))
 
 
 def show(fig):
@@ -85,37 +92,3 @@ def show(fig):
         return
     display(fig)
     plt.close(fig)
-
-
-OVERVIEW_AREAS = schema.OVERVIEW_AREAS
-
-_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, ..., 10 → 十 (enough for sub-headings)."""
-    return _NUMERALS[n - 1] if 1 <= n <= 10 else str(n)
-
-
-def rate_findings(uy: UnitYear) -> list[str]:
-    """Sentences on published shares and rates that do not match their own counts."""
-    out = []
-    checks = [c for c in check_statements(uy) if c.matches is False]
-    for c in checks:
-        s = c.statement
-        out.append(
-            f"注意：报告公布{s.label}为{s.value}%，但按{c.numerator}÷{c.denominator}计算应为{c.recomputed}%，"
-            f"两者相差{abs(c.difference)}个百分点"
-            + ("（与截尾取值一致）" if c.truncated == s.value else "")
-            + "。本报告表中采用按数字重新计算的结果，公布值并列供核对。"
-        )
-    if not out and any(c.matches for c in check_statements(uy)):
-        out.append("报告公布的各项比率均与其所依据的数字一致。")
-    return out
-
-
-def fees_sentence(uy: UnitYear) -> str:
-    fee = uy.figure("processing_fees")
-    if fee is None:
-        return "本年度数据未载明信息处理费的收取情况。"
-    return f"本年度收取信息处理费{fee.display()}。"

@@ -1,35 +1,35 @@
 """Derived tables the sections show beside the official ones: headline figures, the Table B
 balance (一 + 二 = （七） + 四), correction rates with their definition and the published rates
-checked against their counts, and year-on-year comparisons."""
+checked against their counts, and year-on-year comparisons of measures.
+
+The markup is in ``render/templates/summaries.html.j2``.
+"""
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
-from nianbao.rules import metrics
-from nianbao.format import schema
-from nianbao.content.tables import HtmlTable, _caption, _cell
-from nianbao.data.model import UnitYear
+from nianbao.content.markup import HtmlTable, macros, verdict_class
 from nianbao.content.prose import Headline
-from nianbao.rules.statements import check_statement, count_change, rate_change
+from nianbao.data.model import UnitYear
+from nianbao.format import schema
+from nianbao.format.measures import CORRECTION_RATE_DEFINITION
+from nianbao.rules import measures, metrics, rates
+from nianbao.rules.changes import year_change
+
+TEMPLATE = "summaries.html.j2"
+PART_NAMES = {2: "主动公开", 3: "依申请公开", 4: "行政复议和诉讼"}
 
 
 def headlines(items: list[Headline], title: str = "年度主要数据") -> HtmlTable:
-    part_names = {2: "主动公开", 3: "依申请公开", 4: "行政复议和诉讼"}
-    rows = "".join(
-        f"<tr><td>{escape(part_names.get(h.part, ''))}</td><th class='row-label'>{escape(h.label)}</th>"
-        f"<td class='num'>{escape(h.value)}</td><td>{escape(h.comparison)}</td></tr>"
+    headers = ["方面", "项目", "数值", "与上年比较"]
+    rows = [
+        {"part": PART_NAMES.get(h.part, ""), "label": h.label, "value": h.value, "comparison": h.comparison}
         for h in items
-    )
-    html = (
-        _caption(title)
-        + "<table class='nb-table headlines'><thead><tr><th>方面</th><th>项目</th><th>数值</th><th>与上年比较</th></tr></thead>"
-        + f"<tbody>{rows}</tbody></table>"
-    )
-    frame = pd.DataFrame([(part_names.get(h.part, ""), h.label, h.value, h.comparison) for h in items], columns=["方面", "项目", "数值", "与上年比较"])
-    return HtmlTable(html, frame, "headlines")
+    ]
+    html = macros(TEMPLATE).headlines(title, headers, rows)
+    frame = pd.DataFrame([list(r.values()) for r in rows], columns=headers)
+    return HtmlTable(str(html), frame, "headlines")
 
 
 def balance(uy: UnitYear) -> HtmlTable:
@@ -38,95 +38,83 @@ def balance(uy: UnitYear) -> HtmlTable:
     for col in schema.TABLE_B_COLUMNS:
         new, cin = uy.b("new_received", col.id), uy.b("carried_in", col.id)
         tot, cfw = uy.b("total", col.id), uy.b("carried_forward", col.id)
-        if None in (new, cin, tot, cfw):
+        if new is None or cin is None or tot is None or cfw is None:
             continue
         left, right = new + cin, tot + cfw
-        ok = left == right
-        verdict = "一致" if ok else f"不一致（相差{abs(left - right)}）"
-        rows.append(
-            f"<tr><th class='row-label'>{escape(col.label)}</th><td class='num'>{new} + {cin} = {left}</td>"
-            f"<td class='num'>{tot} + {cfw} = {right}</td><td class='verdict {'ok' if ok else 'mismatch'}'>{verdict}</td></tr>"
-        )
+        verdict = "一致" if left == right else f"不一致（相差{abs(left - right)}）"
+        rows.append({"label": col.label, "new": new, "carried_in": cin, "left": left, "total": tot, "carried_forward": cfw,
+                     "right": right, "ok": left == right, "verdict": verdict})  # fmt: skip
         records.append({"申请人": col.label, "一+二": left, "（七）总计+四": right, "核对": verdict})
-    if not rows:
-        rows.append("<tr><td colspan='4'>表二相关数字未公布，无法核对。</td></tr>")
-    html = (
-        _caption("勾稽关系核对", "第一项加第二项之和，应等于（七）总计加第四项之和")
-        + "<table class='nb-table balance'><thead><tr><th>申请人</th><th>一、新收 + 二、上年结转</th>"
-        "<th>（七）总计 + 四、结转下年度</th><th>核对</th></tr></thead>"
-        + f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-    return HtmlTable(html, pd.DataFrame.from_records(records), "balance")
+    html = macros(TEMPLATE).balance(
+        "勾稽关系核对", "第一项加第二项之和，应等于（七）总计加第四项之和",
+        ["申请人", "一、新收 + 二、上年结转", "（七）总计 + 四、结转下年度", "核对"], rows, "表二相关数字未公布，无法核对。",
+    )  # fmt: skip
+    return HtmlTable(str(html), pd.DataFrame.from_records(records), "balance")
+
+
+#: The correction rates of part 4, each on a row under the name of what was corrected.
+CORRECTION_RATES = (
+    (schema.TABLE_C_BLOCK_LABEL["review"], "review_correction_rate"),
+    ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_direct"], "direct_litigation_correction_rate"),
+    ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_after_review"], "after_review_litigation_correction_rate"),
+    ("一审行政诉讼案件", "first_instance_correction_rate"),
+)
 
 
 def correction_rates(uy: UnitYear) -> HtmlTable:
     """纠错率 per Table C block and for first-instance cases, with the definition, the published
     rate and whether it matches its counts."""
-    published = {s.numerator: s for s in uy.statements.values() if s.kind == "rate"}
-    lines = [
-        (schema.TABLE_C_BLOCK_LABEL["review"], "C.review.corrected", "C.review.total"),
-        ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_direct"], "C.litigation_direct.corrected", "C.litigation_direct.total"),
-        ("行政诉讼·" + schema.TABLE_C_BLOCK_LABEL["litigation_after_review"], "C.litigation_after_review.corrected", "C.litigation_after_review.total"),
-        ("一审行政诉讼案件", "F.first_instance_corrected", "F.first_instance_cases"),
-    ]
     rows, records = [], []
-    for label, num_ref, den_ref in lines:
-        num, den = uy.resolve(num_ref), uy.resolve(den_ref)
+    for label, measure in CORRECTION_RATES:
+        num, den = measures.parts(uy, measure)
         if num is None and den is None:
             continue
-        rate = metrics.percent(num, den)
-        st = published.get(num_ref)
-        check = check_statement(uy, st) if st else None
-        pub = f"{st.value}%" if st else "未公布"
+        rate = measures.value(uy, measure)
+        st = measures.published(uy, measure)
+        check = rates.check_statement(uy, st) if st else None
         verdict = check.explanation if check else ""
-        cls = "" if check is None or check.matches is None else ("ok" if check.matches else "mismatch")
-        rows.append(
-            f"<tr><th class='row-label'>{escape(label)}</th>{_cell(num)}{_cell(den)}"
-            f"<td class='num'>{escape(metrics.fmt_percent(rate))}</td><td class='num'>{escape(pub)}</td>"
-            f"<td class='verdict {cls}'>{escape(verdict)}</td></tr>"
-        )
+        rows.append({"label": label, "corrected": num, "total": den, "rate": metrics.fmt_percent(rate),  # type: ignore[arg-type]
+                     "published": f"{st.value}%" if st else "未公布", "verdict": verdict, "verdict_cls": verdict_class(check)})  # fmt: skip
         records.append(
-            {"类别": label, "结果纠正": num, "总计": den, "纠错率（%）": None if rate is None else str(rate), "公布纠错率（%）": None if st is None else str(st.value), "核对": verdict}
-        )
-    html = (
-        _caption("纠错率计算与核对", f"定义：{schema.CORRECTION_RATE_DEFINITION}（《条例》和表格均未定义纠错率，本报告采用此口径），四舍五入保留两位小数")
-        + "<table class='nb-table rates'><thead><tr><th>类别</th><th>结果纠正</th><th>总计</th><th>纠错率</th>"
-        "<th>报告公布的纠错率</th><th>核对</th></tr></thead>"
-        + f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-    return HtmlTable(html, pd.DataFrame.from_records(records), "correction_rates")
+            {"类别": label, "结果纠正": num, "总计": den, "纠错率（%）": None if rate is None else str(rate),
+             "公布纠错率（%）": None if st is None else str(st.value), "核对": verdict}
+        )  # fmt: skip
+    note = f"定义：{CORRECTION_RATE_DEFINITION}（《条例》和表格均未定义纠错率，本报告采用此口径），四舍五入保留两位小数"
+    headers = ["类别", "结果纠正", "总计", "纠错率", "报告公布的纠错率", "核对"]
+    html = macros(TEMPLATE).correction_rates("纠错率计算与核对", note, headers, rows)
+    return HtmlTable(str(html), pd.DataFrame.from_records(records), "correction_rates")
 
 
-def comparisons(uy: UnitYear, prev: UnitYear | None, items: list[tuple[str, str, str]], title: str = "与上年比较") -> HtmlTable:
-    """Year-on-year changes. ``items`` are (label, kind, ref) with kind "count" (ref: a count
-    reference) or "rate" (ref: "numerator|denominator|statement id")."""
+def comparisons(uy: UnitYear, prev: UnitYear | None, items: list[str], title: str = "与上年比较") -> HtmlTable:
+    """Year-on-year changes of the measures ``items`` (ids of :data:`nianbao.format.measures.MEASURES`),
+    each on a row under its full label: computed from both years, or as the report published it."""
+    headers = ["项目", "上年", "本年", "变化", "依据"]
     rows, records = [], []
-    for label, kind, ref in items:
-        if kind == "count":
-            cmp = count_change(uy, prev, ref)
-            now = uy.resolve(ref)
-            before = prev.resolve(ref) if prev is not None else None
+    for measure in items:
+        label = measures.get(measure).full_label
+        change = year_change(uy, prev, measure)
+        now = _shown(measures.value(uy, measure), measure)
+        before = _shown(measures.value(prev, measure), measure) if prev is not None else None
+        if change is None or change.change is None:
+            basis, words = "上年数据未公布，无法比较", "—"
+        elif change.computed:
+            basis, words = f"由{change.base_year}年和{uy.year}年数据计算", change.words()
         else:
-            num, den, sid = ref.split("|")
-            cmp = rate_change(uy, prev, num, den, sid or None)
-            now = metrics.percent(uy.resolve(num), uy.resolve(den))
-            before = metrics.percent(prev.resolve(num), prev.resolve(den)) if prev is not None else None
-            now = None if now is None else f"{now}%"
-            before = None if before is None else f"{before}%"
-        if cmp is None or cmp.change is None:
-            how, words = "上年数据未公布，无法比较", "—"
-        elif cmp.computed:
-            how, words = f"由{cmp.base_year}年和{uy.year}年数据计算", cmp.words()
-        else:
-            how, words = f"报告所述（{cmp.base_year}年数字未公布）：{cmp.source or ''}", cmp.words()
+            basis, words = f"报告所述（{change.base_year}年数字未公布）：{change.source or ''}", change.words()
         rows.append(
-            f"<tr><th class='row-label'>{escape(label)}</th><td class='num'>{escape(metrics.fmt_count(before))}</td>"
-            f"<td class='num'>{escape(metrics.fmt_count(now))}</td><td>{escape(words)}</td><td class='note'>{escape(how)}</td></tr>"
+            {
+                "label": label,
+                "before": metrics.fmt_count(before),
+                "now": metrics.fmt_count(now),
+                "words": words,
+                "basis": basis,
+            }
         )
-        records.append({"项目": label, "上年": before, "本年": now, "变化": words, "依据": how})
-    html = (
-        _caption(title)
-        + "<table class='nb-table comparisons'><thead><tr><th>项目</th><th>上年</th><th>本年</th><th>变化</th><th>依据</th></tr></thead>"
-        + f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-    return HtmlTable(html, pd.DataFrame.from_records(records), "comparisons")
+        records.append({"项目": label, "上年": before, "本年": now, "变化": words, "依据": basis})
+    html = macros(TEMPLATE).comparisons(title, headers, rows)
+    return HtmlTable(str(html), pd.DataFrame.from_records(records), "comparisons")
+
+
+def _shown(value, measure: str):
+    """A count as it is (a number in the downloads), a rate as text with its percent sign."""
+    return f"{value}%" if value is not None and measures.is_rate(measure) else value

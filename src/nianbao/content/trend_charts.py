@@ -1,6 +1,6 @@
 """Charts of one unit over a range of years (the trends notebook): seaborn, CJK font.
 
-Values come from :func:`nianbao.trends.measures_frame`: counts as published, rates recomputed
+Values come from :func:`nianbao.content.trends.measures_frame`: counts as published, rates recomputed
 from each year's counts. A dotted line marks where the 2021 format begins.
 """
 
@@ -10,14 +10,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from nianbao.format import schema
 from nianbao.content.charts import PALETTE
 from nianbao.content.fonts import setup_charts
 from nianbao.content.trends import Series, measures_frame
+from nianbao.rules import measures
 
 FLOW_MEASURES = ("new_received", "answered", "carried_in", "carried_forward")
 SHARE_MEASURES = ("disclosure_rate", "share_withheld", "share_unavailable", "share_not_processed", "share_other")
 SHARE_COLOURS = dict(zip(SHARE_MEASURES, ["#2e75b6", "#c55a11", "#7f7f7f", "#bf9000", "#9dc3e6"]))
+
 
 def _figure(width: float = 7.5, height: float = 3.4, ncols: int = 1):
     setup_charts()
@@ -28,7 +29,15 @@ def _version_line(ax, years: list[int]) -> None:
     """A dotted line where the format changes (2021 revision)."""
     if years and years[0] <= 2020 and years[-1] >= 2021:
         ax.axvline(2020.5, color="#999999", linestyle=":", linewidth=1)
-        ax.text(2020.52, 0.98, "2021年起采用新版表格", transform=ax.get_xaxis_transform(), fontsize=7, color="#666666", va="top")
+        ax.text(
+            2020.52,
+            0.98,
+            "2021年起采用新版表格",
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            color="#666666",
+            va="top",
+        )
 
 
 def applications_chart(series: Series):
@@ -45,7 +54,7 @@ def applications_chart(series: Series):
     )
     for ax, pair, title, labelled in panels:
         part = frame[frame["measure"].isin(pair)]
-        order = [schema.MEASURES[m].label for m in pair]
+        order = [measures.get(m).label for m in pair]
         colours = PALETTE[:2] if pair[0] == "new_received" else [PALETTE[2], PALETTE[3]]
         sns.lineplot(data=part, x="年度", y="数值", hue="指标", hue_order=order, style="指标", style_order=order,
                      markers=True, dashes=False, palette=colours, ax=ax)  # fmt: skip
@@ -75,11 +84,18 @@ def dispositions_chart(series: Series):
     left = pd.Series(0.0, index=years)
     for m in SHARE_MEASURES:
         part = frame[frame["measure"] == m].set_index("年度")["数值"].reindex(years)
-        name = schema.MEASURES[m].label.removesuffix("占比") if m != "disclosure_rate" else "予以公开及部分公开"
-        ax.barh([f"{y}年" for y in years], part.values, left=left.values, color=SHARE_COLOURS[m], edgecolor="white", label=name)
-        for y, v, l in zip(years, part.values, left.values):
+        name = measures.get(m).full_label.removesuffix("占比")  # 予以公开及部分公开, 不予公开, ...
+        ax.barh(
+            [f"{y}年" for y in years],
+            part.values,
+            left=left.values,
+            color=SHARE_COLOURS[m],
+            edgecolor="white",
+            label=name,
+        )
+        for y, v, start in zip(years, part.values, left.values):
             if v >= 4.5:
-                ax.text(l + v / 2, f"{y}年", f"{v:.1f}%", ha="center", va="center", fontsize=7, color="white")
+                ax.text(start + v / 2, f"{y}年", f"{v:.1f}%", ha="center", va="center", fontsize=7, color="white")
         left += part.values
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
@@ -94,11 +110,13 @@ def dispositions_chart(series: Series):
 def review_chart(series: Series):
     """Left: 行政复议 and 行政诉讼 cases per year; right: their 纠错率 per year."""
     frame = measures_frame(series)
-    colours = {schema.MEASURES[m].label: c for m, c in zip(
+    colours = {measures.get(m).label: c for m, c in zip(
         ("review", "litigation", "review_correction_rate", "litigation_correction_rate"), [PALETTE[0], PALETTE[3]] * 2
     )}  # fmt: skip
     counts = frame[frame["measure"].isin(("review", "litigation"))].dropna(subset=["数值"])
-    rates = frame[frame["measure"].isin(("review_correction_rate", "litigation_correction_rate"))].dropna(subset=["数值"])
+    rates = frame[frame["measure"].isin(("review_correction_rate", "litigation_correction_rate"))].dropna(
+        subset=["数值"]
+    )
     if counts.empty:
         return None
     fig, (left, right) = _figure(7.5, 3.2, ncols=2)

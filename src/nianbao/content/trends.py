@@ -3,23 +3,24 @@
 Applications received, answered and carried over, the shares of the disposition categories,
 行政复议 and 行政诉讼 with their 纠错率, per year; and the carry-over check X1 (二 of year t = 四 of
 year t−1, cell by cell) between consecutive years. Rates are recomputed from each year's counts
-(:mod:`nianbao.measures`).
+(:mod:`nianbao.rules.measures`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 import pandas as pd
 
-from nianbao.rules import measures
-from nianbao.format import schema
-from nianbao.data.store import DataStore
-from nianbao.content.tables import HtmlTable, _caption, _cell
-from nianbao.errors import NianbaoError
+from nianbao.content import section
 from nianbao.content.fonts import setup_charts
+from nianbao.content.markup import HtmlTable, macros
 from nianbao.data.model import UnitYear
+from nianbao.errors import NianbaoError
+from nianbao.format import schema
+from nianbao.rules import measures
+
+TEMPLATE = "trends.html.j2"
 
 TABLE_MEASURES = (
     "new_received", "carried_in", "answered", "carried_forward",
@@ -54,19 +55,10 @@ class Series:
         return f"{self.years[0]}—{self.years[-1]}年" if len(self.years) > 1 else f"{self.years[0]}年"
 
 
-def open_store(data_dir: str = "") -> DataStore:
-    """The data folder a notebook parameter names (path, alias or "" for data/); it must exist."""
-    store = DataStore(data_dir or None)
-    if not (store.root / "units").is_dir():
-        hint = " (the demo data: run `nianbao demo` first)" if store.root.name == "demo" else ""
-        raise NianbaoError(f"no data folder at {store.root}{hint}")
-    return store
-
-
 def open_series(unit: str, first_year: int | str, last_year: int | str, data_dir: str = "") -> Series:
     """Load ``unit`` (id or name) for every year from ``first_year`` to ``last_year``."""
 
-    store = open_store(data_dir)
+    store = section.open_store(data_dir)
     unit_id = store.resolve_unit(str(unit))
     first, last = int(first_year), int(last_year)
     if first > last:
@@ -92,16 +84,9 @@ def title(series: Series) -> str:
 
 def heading(series: Series):
     """The notebook's <h1>, the years with data, and the 「示例数据」 notice when needed."""
-    from IPython.display import HTML
-
-    from nianbao.content.section import synthetic_notice
-
-    text = title(series)
-    notice = next((synthetic_notice(uy) for uy in series.unit_years.values() if uy.synthetic), "")
     missing = f"（{'、'.join(map(str, series.missing))}年无数据）" if series.missing else ""
-    return HTML(
-        f'<h1 class="part-title">{escape(text)}</h1>'
-        f'<p class="unit-year">数据年度：{escape("、".join(map(str, series.present)))}{escape(missing)}</p>{notice}'
+    return section.title_block(
+        title(series), f"数据年度：{'、'.join(map(str, series.present))}{missing}", synthetic=series.synthetic
     )
 
 
@@ -111,33 +96,31 @@ def measures_frame(series: Series) -> pd.DataFrame:
     for year, uy in sorted(series.unit_years.items()):
         for m in TABLE_MEASURES:
             v = measures.value(uy, m)
-            rows.append({"年度": year, "measure": m, "指标": schema.MEASURES[m].label, "数值": None if v is None else float(v)})
+            rows.append(
+                {"年度": year, "measure": m, "指标": measures.get(m).label, "数值": None if v is None else float(v)}
+            )
     return pd.DataFrame(rows)
 
 
 def trend_table(series: Series) -> HtmlTable:
     """The measures per year: rows are measures, columns are years."""
     years = series.present
-    head = "".join(f"<th>{y}年</th>" for y in years)
     rows, data = [], []
     for m in TABLE_MEASURES:
         values = [measures.value(series.unit_years[y], m) for y in years]
-        cells = "".join(_cell(None if v is None else measures.fmt(v, m, percent_sign=False)) for v in values)
-        cls = " class='rate'" if measures.is_rate(m) else ""
-        rows.append(f"<tr{cls}><th class='row-label'>{escape(measures.label(m))}</th>{cells}</tr>")
+        shown = [None if v is None else measures.fmt(v, m, percent_sign=False) for v in values]
+        rows.append({"label": measures.label(m), "rate": measures.is_rate(m), "figures": shown})
         data.append(values)
-    versions = "".join(f"<td class='num'>{series.unit_years[y].format_version}</td>" for y in years)
-    rows.append(f"<tr class='note-row'><th class='row-label'>格式版本</th>{versions}</tr>")
-    data.append([series.unit_years[y].format_version for y in years])
+    versions = [series.unit_years[y].format_version for y in years]
+    data.append(versions)
     index = [measures.label(m) for m in TABLE_MEASURES] + ["格式版本"]
     frame = pd.DataFrame(data, index=pd.Index(index, name="项目"), columns=[f"{y}年" for y in years], dtype=object)
     note = measures.definitions(list(TABLE_MEASURES)) + "；比率均按当年件数重新计算，四舍五入保留两位小数"
-    html = (
-        _caption(f"{series.unit_name}主要数据（{series.span}）", note)
-        + f"<table class='nb-table trends'><thead><tr><th>项目</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        + f"<div class='table-legend'>{escape(schema.UNKNOWN_NOTE)}</div>"
-    )
-    return HtmlTable(html, frame, "trends")
+    html = macros(TEMPLATE).trend_table(
+        f"{series.unit_name}主要数据（{series.span}）", note, ["项目"] + [f"{y}年" for y in years], rows,
+        {"label": "格式版本", "figures": versions}, [schema.UNKNOWN_NOTE],
+    )  # fmt: skip
+    return HtmlTable(str(html), frame, "trends")
 
 
 @dataclass(frozen=True)
@@ -180,34 +163,21 @@ def carry_over_table(series: Series) -> HtmlTable:
     """X1 as a table: a row per pair of consecutive years, a column per applicant column. A cell
     shows the carried figure when 四 (t−1) and 二 (t) agree, both figures when they do not."""
     checks = carry_over_checks(series)
-    pairs = sorted({c.year for c in checks})
     labels = [schema.TABLE_B_COLUMN_LABEL[c] for c in schema.TABLE_B_COLUMN_IDS]
     rows, records = [], []
-    for year in pairs:
-        cells, record = [], {"年度": f"{year - 1}年→{year}年"}
+    for year in sorted({c.year for c in checks}):
         row_checks = [c for c in checks if c.year == year]
-        for c, label in zip(row_checks, labels):
-            if c.matches is None:
-                cells.append(_cell(None))
-                record[label] = None
-            elif c.matches:
-                cells.append(_cell(c.carried_in))
-                record[label] = c.carried_in
-            else:
-                text = f"{c.carried_forward} → {c.carried_in}"
-                cells.append(f"<td class='num mismatch' title='{escape(c.verdict)}'>{escape(text)}</td>")
-                record[label] = text
-        bad = sum(c.matches is False for c in row_checks)
-        open_ = sum(c.matches is None for c in row_checks)
-        verdict = "一致" if not bad and not open_ else (f"{bad}格不一致" if bad else "") + (f"{'，' if bad else ''}{open_}格无法核对" if open_ else "")
-        cls = "ok" if not bad and not open_ else ("mismatch" if bad else "")
-        rows.append(f"<tr><th class='row-label' style='white-space: nowrap'>{year - 1}年→{year}年</th>{''.join(cells)}"
-                    f"<td class='verdict {cls}'>{escape(verdict)}</td></tr>")  # fmt: skip
-        record["核对"] = verdict
-        records.append(record)
+        cells = [_carry_cell(c) for c in row_checks]
+        verdict, verdict_cls = _carry_verdict(row_checks)
+        rows.append({"label": f"{year - 1}年→{year}年", "cells": cells, "verdict": verdict, "verdict_cls": verdict_cls})
+        records.append(
+            {
+                "年度": f"{year - 1}年→{year}年",
+                **{label: c["record"] for label, c in zip(labels, cells)},
+                "核对": verdict,
+            }
+        )
     gaps = [y for y in series.present if y - 1 in series.years and y - 1 not in series.unit_years]
-    if not rows:
-        rows.append(f"<tr><td colspan='{len(labels) + 2}'>所选年度中没有相邻两年的数据，无法核对。</td></tr>")
     bad = [c for c in checks if c.matches is False]
     summary = f"共核对{sum(c.matches is not None for c in checks)}格，{len(bad)}格不一致" + (
         f"；{'、'.join(str(y - 1) for y in gaps)}年无数据，相邻年度无法核对" if gaps else ""
@@ -216,13 +186,30 @@ def carry_over_table(series: Series) -> HtmlTable:
         "本年“二、上年结转政府信息公开申请数量”应等于上年“四、结转下年度继续办理”，逐格核对；"
         "一致时列出结转件数，不一致时列出“上年四 → 本年二”。" + summary + "。"
     )
-    head = "".join(f"<th>{escape(h)}</th>" for h in labels)
-    html = (
-        _caption("上年结转核对（规则X1）", note)
-        + f"<table class='nb-table carry-over'><thead><tr><th>年度</th>{head}<th>核对</th></tr></thead><tbody>"
-        + "".join(rows) + "</tbody></table>"
-    )  # fmt: skip
-    return HtmlTable(html, pd.DataFrame(records, columns=["年度"] + labels + ["核对"], dtype=object), "carry_over")
+    html = macros(TEMPLATE).carry_over(
+        "上年结转核对（规则X1）", note, ["年度", *labels, "核对"], rows, "所选年度中没有相邻两年的数据，无法核对。"
+    )
+    return HtmlTable(str(html), pd.DataFrame(records, columns=["年度"] + labels + ["核对"], dtype=object), "carry_over")
+
+
+def _carry_cell(c: CarryCheck) -> dict:
+    """A cell of the carry-over table, and what the downloads get for it."""
+    if c.matches is None:
+        return {"value": None, "mismatch": False, "record": None}
+    if c.matches:
+        return {"value": c.carried_in, "mismatch": False, "record": c.carried_in}
+    text = f"{c.carried_forward} → {c.carried_in}"
+    return {"text": text, "mismatch": True, "verdict": c.verdict, "record": text}
+
+
+def _carry_verdict(checks: list[CarryCheck]) -> tuple[str, str]:
+    """A pair of years' verdict (一致, n格不一致, n格无法核对) and its class."""
+    bad = sum(c.matches is False for c in checks)
+    open_ = sum(c.matches is None for c in checks)
+    if not bad and not open_:
+        return "一致", "ok"
+    verdict = (f"{bad}格不一致" if bad else "") + (f"{'，' if bad else ''}{open_}格无法核对" if open_ else "")
+    return verdict, "mismatch" if bad else ""
 
 
 def summary_sentence(series: Series) -> str:
@@ -236,13 +223,17 @@ def summary_sentence(series: Series) -> str:
         a, b = measures.value(first, m), measures.value(last, m)
         if a is None or b is None:
             continue
-        parts.append(f"{schema.MEASURES[m].label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}")
+        parts.append(
+            f"{measures.get(m).label}由{years[0]}年的{measures.words(a, m)}变为{years[-1]}年的{measures.words(b, m)}"
+        )
     checks = carry_over_checks(series)
     bad = [c for c in checks if c.matches is False]
     if not any(c.matches is not None for c in checks):
         x1 = "相邻年度的结转数字未公布或缺少相邻年度数据，上年结转无法核对。"
     else:
-        x1 = "相邻年度的上年结转与结转下年度数字逐格一致。" if not bad else (
-            f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。"
+        x1 = (
+            "相邻年度的上年结转与结转下年度数字逐格一致。"
+            if not bad
+            else (f"有{len(bad)}处本年“上年结转”与上年“结转下年度”的数字不一致，详见下文核对表。")
         )
     return ("，".join(parts) + "。" if parts else "") + x1

@@ -1,6 +1,7 @@
 """The national report format as data: the six parts and Tables A, B and C in both versions.
 
-Every official Chinese label used anywhere in nianbao lives in this module. Code refers to rows,
+Every official Chinese label used anywhere in nianbao lives in this module (the measures that
+summaries, trends and comparisons show are declared beside it, in :mod:`nianbao.format.measures`). Code refers to rows,
 columns and parts by stable English ids; the labels are looked up here.
 
 Versions: ``"2019"`` is the trial format (国办公开办函〔2019〕60号), used for the 2019 and 2020
@@ -343,12 +344,6 @@ TABLE_C_COLUMN_IDS = tuple(c.id for c in TABLE_C_COLUMNS)
 TABLE_C_BLOCK_LABEL = {b.id: b.label for b in TABLE_C_BLOCKS}
 TABLE_C_COLUMN_LABEL = {c.id: c.label for c in TABLE_C_COLUMNS}
 
-#: How nianbao defines 纠错率; the format itself does not define it.
-CORRECTION_RATE_DEFINITION = "纠错率 = 结果纠正 ÷ 总计 × 100%"
-
-# Table names as the official report numbers them in print.
-TABLE_NAMES = {"A": TABLE_A["2021"].title, "B": TABLE_B_TITLE, "C": TABLE_C_TITLE}
-
 UNKNOWN_MARK = "—"
 UNKNOWN_NOTE = "“—”表示该项数据未公布（未知），不同于 0。"
 DERIVED_NOTE = "带“*”的合计行为根据公布数据推算的派生值，官方表格中无此行。"
@@ -369,7 +364,7 @@ def spec(version: str) -> FormatSpec:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reporting units, and the measures that trends and comparisons show
+# Reporting units
 # ---------------------------------------------------------------------------------------------
 
 #: Levels of reporting units (data/units.yaml).
@@ -377,43 +372,6 @@ UNIT_LEVELS = {"city": "市", "district": "区", "agency": "市级机关", "othe
 
 SYNTHETIC_MARK = "示例数据"
 SYNTHETIC_NOTE = "示例数据：本表数据为程序生成的合成数据，仅用于演示，不是真实统计。"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A figure per unit-year that trends and comparisons show: a count or a rate (in %)."""
-
-    id: str
-    label: str
-    unit: str  # "件" or "%"
-    definition: str
-
-
-_SHARE = "占比 = 该类件数 ÷ （七）总计 × 100%"
-
-MEASURES: dict[str, Measure] = {
-    m.id: m
-    for m in (
-        Measure("new_received", "新收申请", "件", "一、本年新收政府信息公开申请数量（总计）"),
-        Measure("carried_in", "上年结转", "件", "二、上年结转政府信息公开申请数量（总计）"),
-        Measure("answered", "答复申请", "件", "（七）总计：本年度办理结果合计，含上年结转的申请"),
-        Measure("carried_forward", "结转下年度", "件", "四、结转下年度继续办理（总计）"),
-        Measure("disclosure_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开） ÷ （七）总计 × 100%"),
-        Measure("share_withheld", "不予公开占比", "%", "不予公开" + _SHARE),
-        Measure("share_unavailable", "无法提供占比", "%", "无法提供" + _SHARE),
-        Measure("share_not_processed", "不予处理占比", "%", "不予处理" + _SHARE),
-        Measure("share_other", "其他处理占比", "%", "其他处理" + _SHARE),
-        Measure("review", "行政复议", "件", "表三 行政复议 总计"),
-        Measure("litigation", "行政诉讼", "件", "表三 行政诉讼 总计（未经复议直接起诉 + 复议后起诉）"),
-        Measure("review_correction_rate", "行政复议纠错率", "%", "行政复议纠错率 = 行政复议结果纠正 ÷ 行政复议总计 × 100%"),
-        Measure(
-            "litigation_correction_rate",
-            "行政诉讼纠错率",
-            "%",
-            "行政诉讼纠错率 = 行政诉讼结果纠正 ÷ 行政诉讼总计 × 100%（两类诉讼合计）",
-        ),
-    )
-}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear
 from nianbao.rules.base import RULES, CheckContext, Locator, Rule
+from nianbao.rules.findings import Finding
 
 __all__ = ["RULES", "CheckContext", "Locator", "Rule", "check_unit_year", "rule_ids"]
 
@@ -54,6 +54,7 @@ def check_unit_year(
     return out
 
 
-# Importing the modules registers their rules, in this order.
+# Importing the modules registers their rules, in this order (not the alphabet's).
+# isort: off
 from nianbao.rules import tables, across, narrative  # noqa: E402,F401  (registration)
-
+# isort: on

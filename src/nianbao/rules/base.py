@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from nianbao.data.model import UnitYear
 from nianbao.format import schema
 from nianbao.rules.findings import ERROR, Finding, Location, Value
-from nianbao.data.model import UnitYear
 
 #: ``locate(table, row_id, col_id)`` → where that cell is in the source, or None.
 Locator = Callable[[str, str, "str | None"], "str | None"]
@@ -93,7 +93,7 @@ def b_row_label(spec: schema.TableB, row_id: str) -> str:
     """The official label of a Table B row, with its category when the label alone is ambiguous
     (「（三）不予公开 1.属于国家秘密」)."""
     if row_id.startswith(GROUP_PREFIX):
-        return group_total_label(spec.group(row_id[len(GROUP_PREFIX):]))
+        return group_total_label(spec.group(row_id[len(GROUP_PREFIX) :]))
     row = spec.row(row_id)
     group = spec.group_of(row_id)
     if group is not None and len(group.rows) > 1 and group.id != "disclosed":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from nianbao.format import schema
@@ -75,9 +75,6 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
-    def with_cell(self, cell: str | None) -> Finding:
-        return replace(self, location=replace(self.location, cell=cell))
-
     def to_dict(self) -> dict:
         loc = self.location
         return {
@@ -128,7 +125,7 @@ _NUMERIC = re.compile(r"[≥≤+\-]?\d+(?:\.\d+)?%?")
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    out = {s: 0 for s in SEVERITIES}
+    out = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         out[f.severity] = out.get(f.severity, 0) + 1
     return out

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from nianbao.format import schema
-from nianbao.rules.findings import ERROR, WARNING, Finding
 from nianbao.data.model import Statement, UnitYear
+from nianbao.format import schema
 from nianbao.rules.base import GROUP_PREFIX, CheckContext, Rule, rule
-from nianbao.rules.shares import Base, explain, recompute, share_finding_values
+from nianbao.rules.findings import ERROR, WARNING, Finding
+from nianbao.rules.rates import Base, explain, finding_values, recompute
 
 _DISPOSITION_ROWS = {r for spec in schema.TABLE_B.values() for r in spec.disposition_rows}
 
@@ -58,9 +58,15 @@ def _count_findings(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
         row_label = "行政诉讼（合计）" if row_id == "litigation" else None
         cell = ctx.locate("text", st.id, None) if ctx.locate else None
         f = ctx.finding(
-            r, table, row_id, col_id, expected=table_value, found=int(st.value),
+            r,
+            table,
+            row_id,
+            col_id,
+            expected=table_value,
+            found=int(st.value),
             note=f"正文为{st.value}，表中为{table_value}，相差{abs(st.value - table_value)}",
-            quote=st.source, row_label=row_label,
+            quote=st.source,
+            row_label=row_label,
         )
         yield _acknowledged(replace(f, location=_as_text(f, cell)), st)
 
@@ -70,14 +76,24 @@ def _as_text(f: Finding, cell: str | None):
     return replace(f.location, table="text", cell=cell)
 
 
-@rule("T1", ERROR, "The narrative's 收到/受理申请 N件 (and 上年结转) equals Table B 一 (and 二)",
-      "正文“收到（受理）申请N件” = 表二“一、本年新收政府信息公开申请数量”总计（“上年结转”对应“二”）", "narrative")
+@rule(
+    "T1",
+    ERROR,
+    "The narrative's 收到/受理申请 N件 (and 上年结转) equals Table B 一 (and 二)",
+    "正文“收到（受理）申请N件” = 表二“一、本年新收政府信息公开申请数量”总计（“上年结转”对应“二”）",
+    "narrative",
+)
 def t1_received(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
     yield from _count_findings(r, ctx)
 
 
-@rule("T2", ERROR, "The narrative's 答复 M件（含上年度结转） equals Table B （七）总计 (and 结转下年度 equals 四)",
-      "正文“答复M件（含上年度结转）” = 表二“（七）总计”（“结转下年度”对应“四”）", "narrative")
+@rule(
+    "T2",
+    ERROR,
+    "The narrative's 答复 M件（含上年度结转） equals Table B （七）总计 (and 结转下年度 equals 四)",
+    "正文“答复M件（含上年度结转）” = 表二“（七）总计”（“结转下年度”对应“四”）",
+    "narrative",
+)
 def t2_answered(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
     yield from _count_findings(r, ctx)
 
@@ -128,10 +144,18 @@ def _disposition_bases(uy: UnitYear, st: Statement, col: str, numerator) -> list
 
 
 def _share_finding(r, ctx, st, result, note, table, row_id, col_id) -> Finding:
-    expected, found = share_finding_values(result)
+    expected, found = finding_values(result)
     f = ctx.finding(
-        r, table, row_id, col_id, expected=expected, found=found, note=note, quote=st.source,
-        row_label=st.label, col_label="占比" if st.kind == "share" else "比率",
+        r,
+        table,
+        row_id,
+        col_id,
+        expected=expected,
+        found=found,
+        note=note,
+        quote=st.source,
+        row_label=st.label,
+        col_label="占比" if st.kind == "share" else "比率",
     )
     cell = ctx.locate("text", st.id, None) if ctx.locate else None
     return _acknowledged(replace(f, location=_as_text(f, cell)), st)
@@ -144,14 +168,24 @@ def _acknowledged(f: Finding, st: Statement) -> Finding:
     return replace(f, severity=WARNING, note=f"{f.note}（数据文件注明：{st.acknowledged}）")
 
 
-@rule("T4", ERROR, "The narrative's 行政复议/行政诉讼 counts and outcomes equal Table C",
-      "正文行政复议、行政诉讼件数及结果（维持、纠正、其他、尚未审结） = 表三对应格", "narrative")
+@rule(
+    "T4",
+    ERROR,
+    "The narrative's 行政复议/行政诉讼 counts and outcomes equal Table C",
+    "正文行政复议、行政诉讼件数及结果（维持、纠正、其他、尚未审结） = 表三对应格",
+    "narrative",
+)
 def t4_review_litigation(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
     yield from _count_findings(r, ctx)
 
 
-@rule("R1", ERROR, "Every other published share or rate equals its counts, half-up at the published precision",
-      "比率 = 分子 ÷ 分母 × 100%，按公布的小数位四舍五入（纠错率 = 结果纠正 ÷ 总计）", "narrative")
+@rule(
+    "R1",
+    ERROR,
+    "Every other published share or rate equals its counts, half-up at the published precision",
+    "比率 = 分子 ÷ 分母 × 100%，按公布的小数位四舍五入（纠错率 = 结果纠正 ÷ 总计）",
+    "narrative",
+)
 def r1_rates(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
     uy = ctx.uy
     for st in uy.statements.values():

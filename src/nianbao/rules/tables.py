@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from nianbao.format import schema
-from nianbao.rules.findings import ERROR, Finding
 from nianbao.rules.base import GROUP_PREFIX, CheckContext, Rule, formula_sum, rule, sum_problem
+from nianbao.rules.findings import ERROR, Finding
 
 _COLS = schema.TABLE_B_COLUMN_IDS
 _LABEL = schema.TABLE_B_COLUMN_LABEL
@@ -45,7 +45,13 @@ def b2_dispositions_add_up(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
                 problem = sum_problem(stated, rows)
                 if problem:
                     yield ctx.finding(
-                        r, "B", GROUP_PREFIX + group.id, col, expected=problem[0], found=stated, note=problem[1],
+                        r,
+                        "B",
+                        GROUP_PREFIX + group.id,
+                        col,
+                        expected=problem[0],
+                        found=stated,
+                        note=problem[1],
                         formula=formula_sum(f"{group.label}（合计）", [spec.row(x).label for x in group.rows]),
                     )
             known_rows = [v for v in rows if v is not None]
@@ -58,11 +64,18 @@ def b2_dispositions_add_up(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
         if all(v is not None for v in values):
             expected = sum(values)  # type: ignore[arg-type]
             if expected != total:
-                yield ctx.finding(r, "B", "total", col, expected=expected, found=total, note=f"相差{abs(total - expected)}")
+                yield ctx.finding(
+                    r, "B", "total", col, expected=expected, found=total, note=f"相差{abs(total - expected)}"
+                )
         elif sum(lower_bounds) > total:
             known = sum(lower_bounds)
             yield ctx.finding(
-                r, "B", "total", col, expected=f"≥{known}", found=total,
+                r,
+                "B",
+                "total",
+                col,
+                expected=f"≥{known}",
+                found=total,
                 note=f"已知各类办理结果之和{known}已超过（七）总计",
             )
 
@@ -81,12 +94,22 @@ def b3_balance(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
                 expected = available - total
                 note = f"一 + 二 = {available}，（七）+ 四 = {total + forward}，相差{abs(available - total - forward)}"
                 yield ctx.finding(
-                    r, "B", "carried_forward", col, expected=expected if expected >= 0 else f"{expected}（不可能为负）",
-                    found=forward, note=note,
+                    r,
+                    "B",
+                    "carried_forward",
+                    col,
+                    expected=expected if expected >= 0 else f"{expected}（不可能为负）",
+                    found=forward,
+                    note=note,
                 )
         elif total > available:
             yield ctx.finding(
-                r, "B", "total", col, expected=f"≤{available}", found=total,
+                r,
+                "B",
+                "total",
+                col,
+                expected=f"≤{available}",
+                found=total,
                 note=f"（七）总计超过一 + 二 = {available}，四、结转下年度将为负数",
             )
 
@@ -128,7 +151,9 @@ def a1_table_a_values(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
         try:
             kind = table_a.column(row_id, col_id).kind
         except KeyError:
-            yield ctx.finding(r, "A", row_id, col_id, expected="本版本表一中的单元格", found=str(value), note="格式中没有此单元格")
+            yield ctx.finding(
+                r, "A", row_id, col_id, expected="本版本表一中的单元格", found=str(value), note="格式中没有此单元格"
+            )
             continue
         if kind == "amount":
             ok = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0
@@ -148,7 +173,12 @@ def a1_table_a_values(r: Rule, ctx: CheckContext) -> Iterator[Finding]:
             before, change = uy.a(row.id, "prev_items"), uy.a(row.id, "change")
             if isinstance(before, int) and isinstance(change, int) and before + change < 0:
                 yield ctx.finding(
-                    r, "A", row.id, "change", expected=f"≥{-before}", found=change,
+                    r,
+                    "A",
+                    row.id,
+                    "change",
+                    expected=f"≥{-before}",
+                    found=change,
                     note=f"上一年项目数量{before}加本年增/减{change}为负数",
                 )
 
