@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_report import time_naive, tool  # noqa: E402
+from bench_report import time_naive, tool
 
 BATCH_UNITS = "huangpu,xuhui,changning,jingan"
 BATCH_YEARS = "2019-2023"
@@ -52,8 +52,9 @@ class OtherLoad:
     machine's busy time minus ours (our finished child processes, all of them waited for)."""
 
     def __enter__(self):
-        import psutil
         import resource
+
+        import psutil
 
         self._psutil, self._resource = psutil, resource
         self.machine, self.ours, self.started = self._busy(), self._ours(), time.perf_counter()
@@ -159,7 +160,9 @@ def part_b(unit: str, year: int, work: Path, repeat: int) -> tuple[float, dict[i
     times, peaks = [], {}
     with OtherLoad() as other:
         for i in range(repeat):
-            seconds, p = run_measured([tool("nianbao"), "report", "--unit", unit, "--year", str(year), "--out", str(work / f"report-{i}")])
+            seconds, p = run_measured(
+                [tool("nianbao"), "report", "--unit", unit, "--year", str(year), "--out", str(work / f"report-{i}")]
+            )
             times.append(seconds)
             peaks.update(p)
     b = statistics.median(times)

@@ -20,11 +20,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from nianbao.rules import metrics
-from nianbao.format import schema
-from nianbao.data.writing import dump_unit_year
-from nianbao.data.store import unit_year_path
 from nianbao.data.model import Statement, UnitYear
+from nianbao.data.store import unit_year_path
+from nianbao.data.writing import dump_unit_year
+from nianbao.format import schema
+from nianbao.rules import metrics
 
 YEARS = range(2019, 2024)
 PARTS = schema.TABLE_B_PART_COLUMNS
@@ -61,7 +61,9 @@ def _carry_table_a(uy: UnitYear, state: dict) -> None:
             state[("items", row)] = uy.a(row, col) + change
 
 
-def unit_year(unit: str, year: int, carried_in: list[int], rng: random.Random, state: dict) -> tuple[UnitYear, list[int]]:
+def unit_year(
+    unit: str, year: int, carried_in: list[int], rng: random.Random, state: dict
+) -> tuple[UnitYear, list[int]]:
     version = schema.format_version_for_year(year)
     spec = schema.TABLE_B[version]
     uy = UnitYear(unit, f"单位{unit[1:]}", year, version, synthetic=True, source="bench")
@@ -101,8 +103,12 @@ def unit_year(unit: str, year: int, carried_in: list[int], rng: random.Random, s
         for group in spec.groups:
             share = metrics.percent(uy.b_group(group.id), answered)
             uy.statements[f"share_{group.id}"] = Statement(
-                f"share_{group.id}", "share", f"{group.narrative_label}占比", share,
-                numerator=f"BG.{group.id}.total", denominator="B.total.total",
+                f"share_{group.id}",
+                "share",
+                f"{group.narrative_label}占比",
+                share,
+                numerator=f"BG.{group.id}.total",
+                denominator="B.total.total",
             )
     return uy, [uy.b("carried_forward", c) for c in PARTS]
 
@@ -149,7 +155,9 @@ def main() -> int:
         seconds = time.perf_counter() - started
         summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()
         print(summary)
-        print(f"nianbao check over {n} unit-years: {seconds:.1f} s ({seconds / n * 1000:.2f} ms per unit-year), exit code {done.returncode}")
+        print(
+            f"nianbao check over {n} unit-years: {seconds:.1f} s ({seconds / n * 1000:.2f} ms per unit-year), exit code {done.returncode}"
+        )
     finally:
         if args.keep:
             print(f"kept {folder}")

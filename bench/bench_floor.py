@@ -17,15 +17,14 @@ def _code_cells(path: Path) -> list[str]:
 def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[str, float]:
     """(d): the six sections' code in one warm IPython (no kernel), then WeasyPrint on the pages
     that ``nianbao report`` wrote to ``report_folder``; each timed on a second, warm run."""
+    import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
+    from matplotlib_inline.backend_inline import configure_inline_support
     from weasyprint import HTML
 
     from nianbao.render import pdf
     from nianbao.run.notebooks import load_report_spec
-
-    import matplotlib
-    from matplotlib_inline.backend_inline import configure_inline_support
 
     shell = InteractiveShell.instance()
     backend = "module://matplotlib_inline.backend_inline"  # figures displayed as PNG, as in a kernel
@@ -58,7 +57,7 @@ def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[
     def render() -> float:
         start = time.perf_counter()
         for page in pages:
-            HTML(string=page, url_fetcher=pdf._url_fetcher()).render().write_pdf()  # noqa: SLF001
+            HTML(string=page, url_fetcher=pdf._url_fetcher()).render().write_pdf()
         return time.perf_counter() - start
 
     execute()
@@ -79,12 +78,14 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
 
-    from nianbao.render import combined, html as export, pdf
-    from nianbao.run import engine, report as runner, worker
     from nianbao.data.store import DataStore
+    from nianbao.render import combined, pdf
+    from nianbao.render import html as export
+    from nianbao.run import engine, worker
+    from nianbao.run import report as runner
     from nianbao.run.kernels import WARM_IMPORTS, WarmKernel
 
-    export._exporter()  # noqa: SLF001
+    export._exporter()
     engine.register()
     imports = time.perf_counter() - start
     spec = runner.read_spec(None)
@@ -97,11 +98,11 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
         warm = WarmKernel(kernel, imports=())
         warm.manager()  # started and answering
         t1 = time.perf_counter()
-        msg = warm._client.execute("\n".join(f"import {m}" for m in WARM_IMPORTS), silent=True, store_history=False)  # noqa: SLF001
-        warm._wait(msg, "importing", 120)  # noqa: SLF001
+        msg = warm._client.execute("\n".join(f"import {m}" for m in WARM_IMPORTS), silent=True, store_history=False)
+        warm._wait(msg, "importing", 120)
         t2 = time.perf_counter()
         task = runner.SectionTask(section, uy, work, DataStore(None).root, kernel, ("html", "pdf"), 600)
-        nb = worker._execute(task, work / f"{section.stem}.ipynb", warm)  # noqa: SLF001
+        nb = worker._execute(task, work / f"{section.stem}.ipynb", warm)
         t3 = time.perf_counter()
         fragment = export.notebook_fragment(nb)
         page = export.section_page(fragment, uy=uy, part=section.part)
@@ -127,8 +128,10 @@ def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
     totals = [sum(r[i] for r in rows) for i in range(1, 6)]
     print(f"  {'total':<22}" + "".join(f"{v:>{w}.2f}" for v, w in zip(totals, (13, 15, 9, 7, 7))))
     print(f"  combined report PDF: {combined_pdf:.2f}; report.xlsx: {workbook:.2f}")
-    print(f"  PDF of {spec.sections[2].stem} from nianbao's lean page: {lean:.2f}; "
-          f"from nbconvert's default (lab) HTML of the same notebook: {lab:.2f}")
+    print(
+        f"  PDF of {spec.sections[2].stem} from nianbao's lean page: {lean:.2f}; "
+        f"from nbconvert's default (lab) HTML of the same notebook: {lab:.2f}"
+    )
     print(f"  (process {os.getpid()})")
 
 

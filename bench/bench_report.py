@@ -57,8 +57,22 @@ def time_naive(unit: str, year: int, out: Path, kernel: str) -> tuple[float, dic
         html = out / f"{section.stem}.html"
         pdf = out / f"{section.stem}.pdf"
         t = time.perf_counter()
-        run([tool("papermill"), str(section.notebook), str(executed), "-p", "unit", unit, "-p", "year", str(year),
-             "-k", kernel, "--no-progress-bar"])
+        run(
+            [
+                tool("papermill"),
+                str(section.notebook),
+                str(executed),
+                "-p",
+                "unit",
+                unit,
+                "-p",
+                "year",
+                str(year),
+                "-k",
+                kernel,
+                "--no-progress-bar",
+            ]
+        )
         steps["papermill"] += time.perf_counter() - t
         t = time.perf_counter()
         run([tool("jupyter"), "nbconvert", "--to", "html", str(executed), "--output-dir", str(out)])
@@ -77,8 +91,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary output folder")
     args = parser.parse_args()
 
-    from nianbao.run.report import resolve_kernel
     from nianbao.run.notebooks import load_report_spec
+    from nianbao.run.report import resolve_kernel
 
     kernel = resolve_kernel(load_report_spec().kernel)
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
@@ -100,11 +114,15 @@ def main() -> int:
     steps = {k: statistics.median(s[k] for s in naive_steps) for k in naive_steps[0]}
     print()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, kernel {kernel!r}")
-    print(f"(a) nianbao report --unit {args.unit} --year {args.year}: {a:6.1f} s  "
-          "(6 sections × HTML+PDF+tables, plus the combined report)")
-    print(f"(b) naive chain, 6 × papermill + nbconvert + weasyprint CLI: {b:6.1f} s  "
-          f"(papermill {steps['papermill']:.1f} s, nbconvert {steps['nbconvert']:.1f} s, "
-          f"weasyprint {steps['weasyprint']:.1f} s; no combined report)")
+    print(
+        f"(a) nianbao report --unit {args.unit} --year {args.year}: {a:6.1f} s  "
+        "(6 sections × HTML+PDF+tables, plus the combined report)"
+    )
+    print(
+        f"(b) naive chain, 6 × papermill + nbconvert + weasyprint CLI: {b:6.1f} s  "
+        f"(papermill {steps['papermill']:.1f} s, nbconvert {steps['nbconvert']:.1f} s, "
+        f"weasyprint {steps['weasyprint']:.1f} s; no combined report)"
+    )
     print(f"ratio (b)/(a): {b / a:.2f}×")
     return 0
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.audit import AuditError, audit_file
-from nianbao.audit.output import format_text, share_checks, to_json
+from nianbao.audit import AuditError, audit_file, view
+from nianbao.audit.output import format_text, share_checks
 from nianbao.audit.page import grid, parse_html
-from nianbao.audit import view
 from nianbao.cli import main
 from nianbao.data.reading import load_unit_year
 
@@ -24,7 +23,9 @@ def by_rule(result, rule):
 
 def at(result, rule, row, column=None):
     """The one finding of ``rule`` at the row (and column) labelled so."""
-    found = [f for f in by_rule(result, rule) if f.location.row == row and (column is None or f.location.column == column)]
+    found = [
+        f for f in by_rule(result, rule) if f.location.row == row and (column is None or f.location.column == column)
+    ]
     assert len(found) == 1, (rule, row, column, [f.text() for f in result.findings])
     return found[0]
 
@@ -48,7 +49,11 @@ def test_finds_the_report_its_tables_and_its_version(district):
     assert district.title == "2021年示例区政府信息公开工作年度报告"
     assert (district.uy.unit_name, district.uy.year, district.version) == ("示例区", 2021, "2021")
     assert "三行" in district.version_evidence or "three rows" in district.version_evidence
-    assert {k: r.numbers for k, r in district.tables.items()} == {"A": [1], "B": [2], "C": [3]}  # the script's table is ignored
+    assert {k: r.numbers for k, r in district.tables.items()} == {
+        "A": [1],
+        "B": [2],
+        "C": [3],
+    }  # the script's table is ignored
     assert len(district.uy.table_b) == 174 and len(district.uy.table_c) == 15
     assert district.uy.b("new_received", "natural_person") == 487  # <p><span> inside the cell
     assert district.uy.b("other_other", "total") == 11  # 「3.其它」
@@ -93,7 +98,10 @@ def test_narrative_against_the_tables(district):
 def test_shares_recomputed_and_mismatches_explained(district):
     checks = {c.label: c for c in share_checks(district)}
     assert checks["予以公开占比"].verdict == "一致" and checks["行政复议纠错率"].verdict == "一致"
-    assert (checks["占比（487件）"].numerator, checks["占比（487件）"].denominator) == (487, 671)  # the table's 一, not the narrative's 672
+    assert (checks["占比（487件）"].numerator, checks["占比（487件）"].denominator) == (
+        487,
+        671,
+    )  # the table's 一, not the narrative's 672
     withheld = at(district, "T3", "不予公开占比")
     assert (withheld.found, withheld.expected) == ("37.44%", "37.59%")
     assert "正文所列件数（249÷665）" in withheld.note
@@ -107,7 +115,10 @@ def test_shares_recomputed_and_mismatches_explained(district):
 def test_text_report(district):
     text = format_text(district)
     assert "Format:    2021 version (国办公开办函〔2021〕30号)" in text
-    assert "Tables:    表一 (page table 1, 9 cells read); 表二 (page table 2, 174 cells read); 表三 (page table 3, 15 cells read)" in text
+    assert (
+        "Tables:    表一 (page table 1, 9 cells read); 表二 (page table 2, 174 cells read); 表三 (page table 3, 15 cells read)"
+        in text
+    )
     assert "无法提供占比: published 14.58%, 97÷665 → 不一致（应为14.59%）" in text
     assert f"Findings: {district.errors} errors, 0 warnings" in text
 
@@ -220,8 +231,10 @@ def test_grid_expands_spans():
 
 def test_audit_html_is_escaped(tmp_path):
     page = (PAGES / "district_2021.html").read_text(encoding="utf-8")
-    row = "<tr><td colspan=\"3\">四、结转下年度<br/>继续办理</td>"
-    evil = page.replace(row, "<tr><td colspan=\"3\">&lt;img src=x onerror=alert(1)&gt;</td>" + "<td>1</td>" * 7 + "</tr>" + row)
+    row = '<tr><td colspan="3">四、结转下年度<br/>继续办理</td>'
+    evil = page.replace(
+        row, '<tr><td colspan="3">&lt;img src=x onerror=alert(1)&gt;</td>' + "<td>1</td>" * 7 + "</tr>" + row
+    )
     path = tmp_path / "evil.html"
     path.write_text(evil, encoding="utf-8")
     result = audit_file(path)

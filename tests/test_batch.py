@@ -38,7 +38,7 @@ REGISTRY = """units:
   - {id: beta, name: 乙区, level: district, parent: demo}
 """ + "".join(f"  - {{id: {u}, name: {u}单位, level: other}}\n" for u in UNITS[2:])
 
-CHAOS = r'''
+CHAOS = r"""
 import os, pathlib, signal, time
 marker = pathlib.Path(data_dir) / f"{unit}.tried"
 first_time = not marker.exists()
@@ -53,17 +53,17 @@ if unit == "die" or (unit == "flaky" and first_time):
     os.kill(os.getpid(), signal.SIGKILL)
 if unit == "wkill" and first_time:
     os.kill(os.getppid(), signal.SIGKILL)
-'''
+"""
 
-LEAK = r'''
+LEAK = r"""
 import os, matplotlib
 LEAKED = "from the first notebook"
 matplotlib.rcParams["axes.titlesize"] = 33
 os.chdir("/")
 display(HTML(f"<p id='pid'>pid {os.getpid()}</p>"))
-'''
+"""
 
-CHECK_CLEAN = r'''
+CHECK_CLEAN = r"""
 import os, matplotlib
 problems = []
 if "LEAKED" in globals():
@@ -74,7 +74,7 @@ if os.getcwd() == "/":
     problems.append("the working folder of the first notebook is still current")
 assert not problems, problems
 display(HTML(f"<p id='pid'>pid {os.getpid()}</p>"))
-'''
+"""
 
 
 def notebook(code: str) -> dict:
@@ -101,7 +101,9 @@ def world(tmp_path):
         for year in (2020, 2021) if unit == "alpha" else (2020,):
             target = data / "units" / unit / f"{year}.yaml"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(source.replace("unit: demo", f"unit: {unit}").replace("year: 2020", f"year: {year}"), encoding="utf-8")
+            target.write_text(
+                source.replace("unit: demo", f"unit: {unit}").replace("year: 2020", f"year: {year}"), encoding="utf-8"
+            )
     (data / "units.yaml").write_text(REGISTRY, encoding="utf-8")
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -136,7 +138,9 @@ def cli(world, *args, **kw) -> list[str]:
 
 
 def test_plan_units_by_id_name_and_parent(world):
-    plan = batch.plan_batch(["乙区", "fail"], None, parents=["示例市"], data_dir=world["data"], spec=world["spec"], out=world["out"])
+    plan = batch.plan_batch(
+        ["乙区", "fail"], None, parents=["示例市"], data_dir=world["data"], spec=world["spec"], out=world["out"]
+    )
     assert plan.order == ["alpha/2020", "alpha/2021", "beta/2020", "fail/2020"]
     assert [s.key for s in plan.specs] == plan.order
     plan = batch.plan_batch(["alpha"], [2021, 2022], data_dir=world["data"], spec=world["spec"], out=world["out"])
@@ -161,11 +165,15 @@ def test_parse_years():
 
 def test_fingerprint_follows_every_input(world):
     data = world["data"]
-    shared = fingerprint.shared_digest([world["spec"].parent / "03_applications.ipynb"], world["spec"], data / "units.yaml")
+    shared = fingerprint.shared_digest(
+        [world["spec"].parent / "03_applications.ipynb"], world["spec"], data / "units.yaml"
+    )
     params = {"unit": "alpha", "year": 2021, "sections": ["03_applications"]}
 
     def digest(**kw):
-        return fingerprint.job_fingerprint(data, "alpha", 2021, shared=kw.get("shared", shared), parameters=kw.get("parameters", params))
+        return fingerprint.job_fingerprint(
+            data, "alpha", 2021, shared=kw.get("shared", shared), parameters=kw.get("parameters", params)
+        )
 
     base = digest()
     assert digest() == base
@@ -174,13 +182,20 @@ def test_fingerprint_follows_every_input(world):
     previous.write_text(previous.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert digest() != base
     (world["spec"].parent / "03_applications.ipynb").write_text("{}", encoding="utf-8")
-    changed = fingerprint.shared_digest([world["spec"].parent / "03_applications.ipynb"], world["spec"], data / "units.yaml")
+    changed = fingerprint.shared_digest(
+        [world["spec"].parent / "03_applications.ipynb"], world["spec"], data / "units.yaml"
+    )
     assert changed != shared
     # a compiled unit-year depends on its members' files
     own = data / "units" / "demo" / "2020.yaml"
     own.write_text(own.read_text(encoding="utf-8") + "compiled_from: [alpha, beta]\n", encoding="utf-8")
     inputs = fingerprint.data_inputs(data, "demo", 2020)
-    assert set(inputs) == {"units/demo/2020.yaml", "units/demo/2019.yaml", "units/alpha/2020.yaml", "units/beta/2020.yaml"}
+    assert set(inputs) == {
+        "units/demo/2020.yaml",
+        "units/demo/2019.yaml",
+        "units/alpha/2020.yaml",
+        "units/beta/2020.yaml",
+    }
     assert inputs["units/demo/2019.yaml"] == "absent"
 
 
@@ -233,7 +248,11 @@ def test_failure_and_hang_do_not_stop_the_others(world):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     out = proc.stdout
     assert re.search(r"^alpha/2020\s+ok\s", out, re.MULTILINE), out
-    assert re.search(r"^fail/2020\s+failed\s.*03_applications cell 2, line \d+: ValueError: chaos: this unit fails", out, re.MULTILINE), out
+    assert re.search(
+        r"^fail/2020\s+failed\s.*03_applications cell 2, line \d+: ValueError: chaos: this unit fails",
+        out,
+        re.MULTILINE,
+    ), out
     assert re.search(r"^hang/2020\s+timeout\s", out, re.MULTILINE), out
     assert "Traceback" not in proc.stderr
     summary = world["out"] / "_batch" / "summary.csv"
@@ -290,7 +309,10 @@ def test_interrupted_batch_leaves_no_partial_outputs_and_resumes(world):
     slow = world["out"] / "slow" / "2020"
     assert not slow.exists() or [p.name for p in slow.iterdir()] == []  # nothing half-made
     assert not (world["out"] / "beta" / "2020").exists()  # not started
-    rows = {r["job"]: r["status"] for r in csv.DictReader((world["out"] / "_batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines())}
+    rows = {
+        r["job"]: r["status"]
+        for r in csv.DictReader((world["out"] / "_batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines())
+    }
     assert rows == {"alpha/2020": "ok", "slow/2020": "not-run", "beta/2020": "not-run"}
 
     resumed = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=world["root"])
@@ -312,7 +334,9 @@ def test_kernel_is_reused_and_cleaned_between_notebooks(world):
     pids = set()
     for unit in ("alpha", "beta"):
         folder = world["out"] / unit / "2020"
-        pids |= {re.search(r"pid (\d+)", (folder / f"{s}.html").read_text(encoding="utf-8")).group(1) for s in STEMS[:2]}
+        pids |= {
+            re.search(r"pid (\d+)", (folder / f"{s}.html").read_text(encoding="utf-8")).group(1) for s in STEMS[:2]
+        }
         executed = json.loads((folder / "02_proactive.ipynb").read_text(encoding="utf-8"))
         counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
         assert counts[0] == 1  # numbered from 1 again, and (asserted in the notebook) cleaned
@@ -332,7 +356,7 @@ def test_kernel_slot_replaces_a_kernel_after_a_failure_and_after_max_uses():
             self.closed = True
 
     renewed = []
-    slot.renew = lambda: renewed.append(True)  # noqa: E731 - no kernel started in this test
+    slot.renew = lambda: renewed.append(True)
     slot.kernel = Used(1)
     slot.release(ok=True)
     assert renewed == []
@@ -401,7 +425,9 @@ def test_progress_bar_and_summary_table(world):
     from nianbao.batch.jobs import JobResult, JobSpec
     from nianbao.batch.progress import Progress, clock
 
-    plan = batch.plan_batch(["alpha", "beta", "fail"], [2020, 2021], data_dir=world["data"], spec=world["spec"], out=world["out"])
+    plan = batch.plan_batch(
+        ["alpha", "beta", "fail"], [2020, 2021], data_dir=world["data"], spec=world["spec"], out=world["out"]
+    )
     stream = io.StringIO()
     progress = Progress(stream, bar=True)
     progress("plan", plan)
@@ -450,7 +476,9 @@ def test_worker_stuck_past_the_timeout_is_stopped(world, monkeypatch):
 @pytest.mark.slow
 def test_data_with_rule_errors_fails_its_job_unless_told(world, project_root):
     text = (project_root / "data" / "units" / "shanghai" / "2020.yaml").read_text(encoding="utf-8")
-    broken = text.replace("unit: shanghai", "unit: broken").replace("[~, ~, ~, ~, ~, ~, 2124]", "[~, ~, ~, ~, ~, ~, 2125]")
+    broken = text.replace("unit: shanghai", "unit: broken").replace(
+        "[~, ~, ~, ~, ~, ~, 2124]", "[~, ~, ~, ~, ~, ~, 2125]"
+    )
     assert broken.count("2125") == 1  # 结转下年度 no longer balances
     target = world["data"] / "units" / "broken" / "2020.yaml"
     target.parent.mkdir(parents=True)

@@ -18,7 +18,9 @@ def _font_files(fig):
     return files
 
 
-@pytest.mark.parametrize("make", [charts.dispositions, charts.share_strip, charts.table_a_items, charts.review_litigation])
+@pytest.mark.parametrize(
+    "make", [charts.dispositions, charts.share_strip, charts.table_a_items, charts.review_litigation]
+)
 def test_chart_text_uses_a_cjk_font(shanghai, make):
     fig = make(shanghai)
     assert fig is not None

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao.rules import measures
 from nianbao.cli import main
 from nianbao.content.comparison import contributions_table
-from nianbao.workflows.compile import Cell, CompileError, compile_parent, compile_unit_year, merged_with_stored
-from nianbao.data.store import DataStore
 from nianbao.data.reading import load_unit_year
+from nianbao.data.store import DataStore
 from nianbao.data.writing import save_unit_year
+from nianbao.rules import measures
+from nianbao.workflows.compile import Cell, CompileError, compile_parent, compile_unit_year, merged_with_stored
 
 REGISTRY = """units:
   - {id: city, name: 某市, level: city}

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from nianbao.data.reading import load_unit_year
 from nianbao.data.store import DataStore
 from nianbao.data.writing import dump_unit_year, save_unit_year
-from nianbao.data.reading import load_unit_year
 from nianbao.errors import DataError, UnitError
 
 
@@ -13,7 +13,12 @@ def test_shanghai_2020_has_the_seed_figures(shanghai):
     assert uy.format_version == "2019"
     assert uy.title == "2020年上海市政府信息公开工作年度报告"
     assert uy.heading(4) == "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况"
-    assert (uy.b("new_received"), uy.b("carried_in"), uy.b("total"), uy.b("carried_forward")) == (29130, 1400, 28406, 2124)
+    assert (uy.b("new_received"), uy.b("carried_in"), uy.b("total"), uy.b("carried_forward")) == (
+        29130,
+        1400,
+        28406,
+        2124,
+    )
     assert uy.b_group("disclosed") == 11796 and uy.b_group_is_stated("disclosed")
     assert uy.b_group("withheld") == 1095
     assert uy.b_group("other") == 2905  # the 2019 format's single （六） row

@@ -5,14 +5,14 @@ import random
 
 import pytest
 
-from nianbao.workflows import demo
-from nianbao.format import schema
 from nianbao.cli import main
-from nianbao.data.store import DataStore
-from nianbao.data.writing import dump_unit_year
 from nianbao.data.reading import load_unit_year
-from nianbao.rules import check_unit_year
+from nianbao.data.store import DataStore
 from nianbao.data.units import load_registry
+from nianbao.data.writing import dump_unit_year
+from nianbao.format import schema
+from nianbao.rules import check_unit_year
+from nianbao.workflows import demo
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +61,12 @@ def test_units_with_no_applications_publish_zeros_not_blanks(store):
     for unit in demo.ZERO_UNITS:
         uy = store.load(unit, 2022)
         spec = uy.spec
-        assert [uy.b(r, c) for r in spec.table_b.row_ids for c in schema.TABLE_B_COLUMN_IDS] == [0] * (len(spec.table_b.rows) * 7)
+        assert [uy.b(r, c) for r in spec.table_b.row_ids for c in schema.TABLE_B_COLUMN_IDS] == [0] * (
+            len(spec.table_b.rows) * 7
+        )
         assert set(uy.table_c.values()) == {0} and len(uy.table_c) == 15
         assert len(uy.table_a) == len(spec.table_a.cells()) and all(v == 0 for v in uy.table_a.values())
-    (unit, year), = demo.ZERO_YEARS.items()
+    ((unit, year),) = demo.ZERO_YEARS.items()
     assert store.load(unit, year).b("new_received") == 0
     assert store.load(unit, year - 1).b("carried_forward") == 0  # nothing carried into the empty year
     assert store.load(unit, year + 1).b("new_received") > 0

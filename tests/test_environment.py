@@ -61,7 +61,9 @@ def test_lock_pins_every_dependency_within_pyproject(project_root):
         name = req.name.lower().replace("_", "-")
         assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
         for version in pins[name]:
-            assert req.specifier.contains(version, prereleases=True), f"{name}=={version} is outside {req.specifier}: run `make lock`"
+            assert req.specifier.contains(version, prereleases=True), (
+                f"{name}=={version} is outside {req.specifier}: run `make lock`"
+            )
     lock = (project_root / "requirements.lock").read_text(encoding="utf-8")
     assert "--hash=sha256:" in lock
     assert "uv pip compile pyproject.toml --extra dev" in lock

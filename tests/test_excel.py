@@ -8,18 +8,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao.format import schema
 from nianbao.cli import main
-from nianbao.data.store import DataStore
 from nianbao.data.reading import load_unit_year
+from nianbao.data.store import DataStore
 from nianbao.data.writing import save_unit_year
 from nianbao.excel.importer import WorkbookError, read_workbook
 from nianbao.excel.layout import cell_of, workbook_layout
 from nianbao.excel.template import build_workbook, write_template
+from nianbao.format import schema
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -52,17 +56,33 @@ def test_template_looks_like_the_official_tables(blank_2023):
     assert b["A3"].value == schema.TABLE_B_RULE_NOTE  # the 勾稽关系 note, top left
     merged = {str(r) for r in b.merged_cells.ranges}
     assert {"A3:C5", "D3:J3", "D4:D5", "E4:I4", "J4:J5"} <= merged
-    assert [b.cell(5, c).value for c in range(5, 10)] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert [b.cell(5, c).value for c in range(5, 10)] == [
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
     labels = [b.cell(r, 3).value for r in range(10, 18)]
     assert labels == [r.label for r in schema.TABLE_B["2021"].rows if r.id.startswith("withheld_")]
     assert b["B26"].value == "（六）其他处理" and b["C28"].value == "3.其他"  # 2021: three rows under （六）
     assert b["A30"].value == "四、结转下年度继续办理"
     c = wb["表三"]
-    assert (c["A3"].value, c["F3"].value, c["F4"].value, c["K4"].value) == ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+    assert (c["A3"].value, c["F3"].value, c["F4"].value, c["K4"].value) == (
+        "行政复议",
+        "行政诉讼",
+        "未经复议直接起诉",
+        "复议后起诉",
+    )
     a = wb["表一"]
     assert a["B16"].value is None and "万元" in a["B15"].value
     info = wb["说明"]
-    assert (info["B3"].value, info["B4"].value, info["B5"].value, info["B6"].value) == ("demo_district", "示例区", 2023, "2021")
+    assert (info["B3"].value, info["B4"].value, info["B5"].value, info["B6"].value) == (
+        "demo_district",
+        "示例区",
+        2023,
+        "2021",
+    )
 
 
 def test_template_input_cells_are_marked_and_validated(blank_2023):
@@ -144,7 +164,11 @@ def test_tolerant_reading(tmp_path, data):
     wb["表一"]["B16"] = "251.6"
     wb.save(path)
     uy = read_workbook(path).uy
-    assert (uy.b("new_received", "natural_person"), uy.b("new_received", "total"), uy.b("new_received", "commercial")) == (487, 1671, 104)
+    assert (
+        uy.b("new_received", "natural_person"),
+        uy.b("new_received", "total"),
+        uy.b("new_received", "commercial"),
+    ) == (487, 1671, 104)
     assert uy.b("new_received", "research") is None and uy.b("new_received", "public_interest") == 14
     assert uy.b("granted", "total") is None  # blank = unknown, not 0
     assert uy.a("fees", "fee_amount") == Decimal("251.6")
@@ -172,7 +196,10 @@ def test_refusals_name_sheet_and_cell(blank_2023):
     wb.save(blank_2023)
     message = refused(blank_2023)
     assert "nothing was written" in message
-    assert "表一!B16: 「第二十条第（八）项 行政事业性收费」 × 「本年收费金额（单位：万元）」: 「251000元」 is a number with a unit" in message
+    assert (
+        "表一!B16: 「第二十条第（八）项 行政事业性收费」 × 「本年收费金额（单位：万元）」: 「251000元」 is a number with a unit"
+        in message
+    )
     assert "表二!E8: 「（一）予以公开」 × 「商业企业」: -3: a count cannot be negative" in message
     assert "表二!F8" in message and "holds a formula (=SUM(D8:E8)) with no computed value" in message
     assert "表二!G8" in message and "#REF!" in message
@@ -185,7 +212,10 @@ def test_moved_rows_and_wrong_sheets_are_refused(blank_2023):
     wb["表二"].insert_rows(12)
     wb.save(blank_2023)
     message = refused(blank_2023)
-    assert "表二!C12: expected the row label 「3.危及“三安全一稳定”」, found a blank cell; that row label is now at 表二!C13" in message
+    assert (
+        "表二!C12: expected the row label 「3.危及“三安全一稳定”」, found a blank cell; that row label is now at 表二!C13"
+        in message
+    )
 
 
 def test_a_different_unit_or_year_is_refused(blank_2023):

@@ -13,8 +13,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nianbao.render import combined, html as export, pdf
 from nianbao.data.store import DataStore
+from nianbao.render import combined, pdf
+from nianbao.render import html as export
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -37,14 +38,17 @@ def _png() -> str:
 
 def executed_notebook(part: int, heading: str, paragraphs: int = 1) -> nbformat.NotebookNode:
     """What papermill leaves behind for a section notebook, with every kind of output."""
-    html = lambda s: new_output("display_data", data={"text/html": s})  # noqa: E731
+    html = lambda s: new_output("display_data", data={"text/html": s})
     prose = "\n\n".join(
         f"全年共收到政府信息公开申请29130件，予以公开及部分公开占41.53%，行政复议纠错率5.17%。（第{i + 1}段）"
         for i in range(paragraphs)
     )
     cells = [
         new_code_cell('unit = "demo"\nyear = 2020\ndata_dir = ""', metadata={"tags": ["parameters"]}),
-        new_code_cell('# Parameters\nunit = "demo"\nyear = 2020\ndata_dir = "/somewhere/data"\n', metadata={"tags": ["injected-parameters"]}),
+        new_code_cell(
+            '# Parameters\nunit = "demo"\nyear = 2020\ndata_dir = "/somewhere/data"\n',
+            metadata={"tags": ["injected-parameters"]},
+        ),
         new_code_cell(
             "SECRET_CODE = 1\ndisplay(HTML(heading))",
             outputs=[
@@ -73,7 +77,9 @@ def executed_notebook(part: int, heading: str, paragraphs: int = 1) -> nbformat.
         new_code_cell(
             "plt.show()",
             outputs=[
-                new_output("display_data", data={"image/png": _png(), "text/plain": "<Figure size 640x480 with 1 Axes>"}),
+                new_output(
+                    "display_data", data={"image/png": _png(), "text/plain": "<Figure size 640x480 with 1 Axes>"}
+                ),
                 new_output("execute_result", data={"text/plain": "<Axes: title={'center': 'x'}>"}, execution_count=5),
             ],
         ),
@@ -82,12 +88,16 @@ def executed_notebook(part: int, heading: str, paragraphs: int = 1) -> nbformat.
             outputs=[
                 html('<p>图后说明</p><script>alert("x")</script>'),
                 new_output("display_data", data={"application/javascript": "alert(1)", "text/plain": "js"}),
-                new_output("display_data", data={"application/javascript": "alert(2)", "text/html": "<p>HTML胜过JS</p>"}),
+                new_output(
+                    "display_data", data={"application/javascript": "alert(2)", "text/html": "<p>HTML胜过JS</p>"}
+                ),
             ],
         ),
         new_code_cell("hidden", metadata={"tags": ["remove-cell"]}, outputs=[html("<p>REMOVED-CELL</p>")]),
     ]
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "nianbao", "language": "python", "display_name": "nianbao"}})
+    nb = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "nianbao", "language": "python", "display_name": "nianbao"}}
+    )
     nbformat.validate(nb)
     return nb
 
@@ -229,7 +239,11 @@ def _fonts(reader) -> dict[str, bool]:
 def report_html(uy) -> str:
     # given out of order: the report puts them in part order
     parts = [
-        combined.PartFragment(p, uy.heading(p), export.notebook_fragment(executed_notebook(p, uy.heading(p), paragraphs=3 if p != 2 else 60)))
+        combined.PartFragment(
+            p,
+            uy.heading(p),
+            export.notebook_fragment(executed_notebook(p, uy.heading(p), paragraphs=3 if p != 2 else 60)),
+        )
         for p in (4, 1, 6, 2, 5, 3)
     ]
     return combined.report_page(parts, uy=uy)
@@ -264,7 +278,9 @@ def test_report_pdf_cover_toc_and_parts_in_order(report_pdf, uy):
     starts = []
     for p in range(1, 7):
         heading = uy.heading(p)
-        page = next(i for i, t in enumerate(texts) if i > 1 and t.lstrip().find(heading) != -1 and _starts_part(t, heading))
+        page = next(
+            i for i, t in enumerate(texts) if i > 1 and t.lstrip().find(heading) != -1 and _starts_part(t, heading)
+        )
         starts.append(page)
         listed = re.search(re.escape(heading) + r"[.\s·…]*?(\d+)", re.sub(r"\s+", " ", toc))
         assert listed and int(listed.group(1)) == page + 1, (heading, listed and listed.group(1), page + 1)

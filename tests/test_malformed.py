@@ -5,15 +5,19 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 from malformed.catalogue import CASES, FIXTURE_DATA
+
 from nianbao.cli import main
 from nianbao.data.store import DataStore
 from nianbao.data.writing import save_unit_year
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_catalogue_is_large_enough():

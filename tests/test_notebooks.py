@@ -34,7 +34,9 @@ def _texts(nb_path):
 
 def _run(section, tmp_path, **params):
     out = tmp_path / f"{section.stem}.ipynb"
-    papermill.execute_notebook(str(section.notebook), str(out), parameters=params, kernel_name=_kernel(), progress_bar=False)
+    papermill.execute_notebook(
+        str(section.notebook), str(out), parameters=params, kernel_name=_kernel(), progress_bar=False
+    )
     return _texts(out)
 
 

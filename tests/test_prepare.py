@@ -21,8 +21,15 @@ def _injected(path):
 def test_prepare_writes_parameterized_copies(tmp_path, project_root):
     result = prepare("上海市", 2020, out=tmp_path)
     names = [p.name for p in result.notebooks]
-    assert names == ["01_overview.ipynb", "02_proactive.ipynb", "03_applications.ipynb", "04_review_litigation.ipynb",
-                     "05_problems.ipynb", "06_other.ipynb", "trends.ipynb"]  # fmt: skip  (no unit data: no comparison)
+    assert names == [
+        "01_overview.ipynb",
+        "02_proactive.ipynb",
+        "03_applications.ipynb",
+        "04_review_litigation.ipynb",
+        "05_problems.ipynb",
+        "06_other.ipynb",
+        "trends.ipynb",
+    ]  # fmt: skip  (no unit data: no comparison)
     params = _injected(tmp_path / "03_applications.ipynb")
     assert 'unit = "shanghai"' in params and "year = 2020" in params
     assert f'data_dir = "{project_root / "data"}"' in params  # absolute: runs from any folder

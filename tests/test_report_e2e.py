@@ -87,8 +87,14 @@ def test_combined_report_cover_contents_and_bookmarks(report):
     assert "2020年上海市政府信息公开工作年度报告" in first_pages
     assert "目" in first_pages and "录" in first_pages
     titles = [o.title for o in reader.outline if not isinstance(o, list)]
-    wanted = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-              "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况", "五、政府信息公开工作存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    wanted = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+        "五、政府信息公开工作存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
     positions = [next(i for i, t in enumerate(titles) if w in t) for w in wanted]
     assert positions == sorted(positions)
     assert "示例数据" not in _pdf_text(report / "report.pdf")  # real data, no demo notice
@@ -110,7 +116,12 @@ def test_report_from_data_with_errors_needs_force_then_shows_findings(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     path = data / "units" / "shanghai" / "2020.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("total: [~, ~, ~, ~, ~, ~, 28406]", "total: [~, ~, ~, ~, ~, ~, 28407]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "total: [~, ~, ~, ~, ~, ~, 28406]", "total: [~, ~, ~, ~, ~, ~, 28407]"
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     refused = _nianbao("report", "--data", str(data), "--out", str(out), "--sections", "1")
     assert refused.returncode != 0

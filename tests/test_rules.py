@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao.format import schema
-from nianbao.rules.check import check_data, data_file_locator, findings_for, report_gate, DataHasErrors
 from nianbao.cli import main
+from nianbao.data.model import Statement, UnitYear
 from nianbao.data.store import DataStore
 from nianbao.data.writing import save_unit_year
-from nianbao.data.model import Statement, UnitYear
+from nianbao.format import schema
 from nianbao.rules import RULES, check_unit_year
+from nianbao.rules.check import DataHasErrors, check_data, data_file_locator, findings_for, report_gate
 
 ALL_RULES = ["B1", "B2", "B3", "B4", "C1", "A1", "X1", "X2", "G1", "T1", "T2", "T3", "T4", "R1"]
 
@@ -118,7 +118,9 @@ def test_b2_column_total(full, version):
     uy = full if version == "2021" else to_2019(full)
     uy.table_b[("total", "commercial")] = 105
     findings = run(uy, "B2")
-    assert [(f.location.row, f.location.column, f.found, f.expected) for f in findings] == [("（七）总计", "商业企业", 105, 104)]
+    assert [(f.location.row, f.location.column, f.found, f.expected) for f in findings] == [
+        ("（七）总计", "商业企业", 105, 104)
+    ]
 
 
 def test_b3_the_printed_balance(full):
@@ -151,7 +153,12 @@ def test_c1_block_total(full):
     full.table_c[("litigation_after_review", "total")] = 5
     (f,) = run(full, "C1")
     assert (f.location.table, f.location.row, f.location.column, f.found, f.expected) == (
-        "C", "行政诉讼·复议后起诉", "总计", 5, 4)
+        "C",
+        "行政诉讼·复议后起诉",
+        "总计",
+        5,
+        4,
+    )
     assert f.formula == "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"
 
 
@@ -168,7 +175,12 @@ def test_a1_2019_change_may_be_negative_but_not_below_zero_items(shanghai):
     uy = copy.deepcopy(shanghai)
     uy.table_a[("fees", "change")] = -50  # 49 items last year
     (f,) = run(uy, "A1")
-    assert (f.location.row, f.location.column, f.found, f.expected) == ("第二十条第（八）项 行政事业性收费", "本年增/减", -50, "≥-49")
+    assert (f.location.row, f.location.column, f.found, f.expected) == (
+        "第二十条第（八）项 行政事业性收费",
+        "本年增/减",
+        -50,
+        "≥-49",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +194,12 @@ def test_x1_carried_in_equals_last_years_carried_forward(prev_and_next):
     now.table_b[("carried_in", "research")] = 0  # 2021 carried 1 forward
     (f,) = run(now, "X1", prev=before)
     assert (f.severity, f.location.row, f.location.column, f.found, f.expected) == (
-        "warning", "二、上年结转政府信息公开申请数量", "科研机构", 0, 1)
+        "warning",
+        "二、上年结转政府信息公开申请数量",
+        "科研机构",
+        0,
+        1,
+    )
     assert run(now, "X1") == []  # no previous year: nothing to compare
 
 
@@ -199,7 +216,9 @@ def test_x2_documents_in_force(prev_and_next):
 
 
 def test_x2_2019_items_carry_over(shanghai):
-    before = UnitYear("shanghai", "上海市", 2019, "2019", table_a={("licensing", "prev_items"): 900, ("licensing", "change"): -7})
+    before = UnitYear(
+        "shanghai", "上海市", 2019, "2019", table_a={("licensing", "prev_items"): 900, ("licensing", "change"): -7}
+    )
     assert run(shanghai, "X2", prev=before) == []  # 900 − 7 = 893
     before.table_a[("licensing", "change")] = -5
     (f,) = run(shanghai, "X2", prev=before)
@@ -254,7 +273,9 @@ def test_narrative_counts_against_the_tables(full, rule, subject, right, wrong):
 
 
 def share(sid, numerator, value, denominator="B.total.total"):
-    return Statement(sid, "share", f"{sid}占比", Decimal(value), numerator=numerator, denominator=denominator, source=f"占{value}%")
+    return Statement(
+        sid, "share", f"{sid}占比", Decimal(value), numerator=numerator, denominator=denominator, source=f"占{value}%"
+    )
 
 
 def test_t3_shares_are_recomputed_half_up_at_the_published_precision(full):
@@ -275,7 +296,9 @@ def test_t3_names_another_base_that_explains_the_share(full):
 
 
 def test_t3_float_rounding_is_named():
-    uy = UnitYear("u", "单位", 2021, "2021", table_b={("total", "total"): 800}, table_b_groups={("disclosed", "total"): 225})
+    uy = UnitYear(
+        "u", "单位", 2021, "2021", table_b={("total", "total"): 800}, table_b_groups={("disclosed", "total"): 225}
+    )
     uy.statements["s"] = share("s", "BG.disclosed.total", "28.12")  # 28.125 → 28.13 half-up
     (f,) = run(uy, "T3")
     assert f.expected == "28.13%" and "round()" in f.note
@@ -294,8 +317,9 @@ def test_r1_other_rates(shanghai):
 
 
 def test_r1_names_the_settled_cases_as_another_base(full):
-    full.statements["r"] = Statement("r", "rate", "行政复议纠错率", Decimal("14.29"), numerator="C.review.corrected",
-                                     denominator="C.review.total")  # 2 / 14 (settled), not 2 / 15
+    full.statements["r"] = Statement(
+        "r", "rate", "行政复议纠错率", Decimal("14.29"), numerator="C.review.corrected", denominator="C.review.total"
+    )  # 2 / 14 (settled), not 2 / 15
     (f,) = run(full, "R1")
     assert "已审结件数" in f.note
 
@@ -331,7 +355,9 @@ def test_check_json(broken_data, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["errors"] == 2 and payload["warnings"] == 1
     first = payload["findings"][0]
-    assert first["rule"] == "B1" and first["location"]["row"] == "（一）予以公开" and first["location"]["column"] == "总计"
+    assert (
+        first["rule"] == "B1" and first["location"]["row"] == "（一）予以公开" and first["location"]["column"] == "总计"
+    )
     assert first["expected"] == 26 and first["found"] == 27 and first["formula"].startswith("总计 =")
     assert payload["rules"]["B3"]["severity"] == "error"
 
@@ -347,7 +373,9 @@ def test_check_one_unit_year_and_exit_codes(broken_data, fixture_data, capsys):
 
 
 def test_check_reports_an_unreadable_file(broken_data, capsys):
-    (broken_data / "units" / "demo_district" / "2023.yaml").write_text("unit: demo_district\nyear: 2023\ntable_b: {granted: [1, 2]}\n", encoding="utf-8")
+    (broken_data / "units" / "demo_district" / "2023.yaml").write_text(
+        "unit: demo_district\nyear: 2023\ntable_b: {granted: [1, 2]}\n", encoding="utf-8"
+    )
     assert main(["check", "--data", str(broken_data)]) == 2
     out = capsys.readouterr().out
     assert "2023.yaml: cannot be read" in out and "table_b.granted: expected 7 values" in out
@@ -370,7 +398,19 @@ def test_findings_for_and_the_report_gate(broken_data):
 
 
 def test_report_refuses_data_with_errors(broken_data, tmp_path, capsys):
-    code = main(["report", "--data", str(broken_data), "--unit", "demo_district", "--year", "2021", "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "report",
+            "--data",
+            str(broken_data),
+            "--unit",
+            "demo_district",
+            "--year",
+            "2021",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 2
     assert "has 2 errors" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from nianbao import atomic
-from nianbao.run import notebooks, results
-from nianbao.run.report import build_report
 from nianbao.errors import NianbaoError
 from nianbao.render.html import external_references
+from nianbao.run import notebooks, results
 from nianbao.run.notebooks import load_report_spec
+from nianbao.run.report import build_report
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -153,9 +153,26 @@ def test_failing_section_through_the_cli(good_run, tmp_path):
     spec = failing_spec(tmp_path)
 
     proc = subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", "report", "--unit", "demo", "--year", "2020",
-         "--data", str(DATA), "--spec", str(spec), "--out", str(out)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "nianbao.cli",
+            "report",
+            "--unit",
+            "demo",
+            "--year",
+            "2020",
+            "--data",
+            str(DATA),
+            "--spec",
+            str(spec),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     stdout = proc.stdout

@@ -29,13 +29,24 @@ def test_table_b_official_labels():
     assert labels[-2:] == ["（七）总计", "四、结转下年度继续办理"]
     assert schema.TABLE_B_RULE_NOTE == "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     layout_labels = [label for label, row in b.layout() if row is None]
-    assert layout_labels == ["三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"]
+    assert layout_labels == [
+        "三、本年度办理结果",
+        "（三）不予公开",
+        "（四）无法提供",
+        "（五）不予处理",
+        "（六）其他处理",
+    ]
     assert [label for label, row in schema.TABLE_B["2019"].layout() if row is None][-1] == "（五）不予处理"
 
 
 def test_table_a_versions():
     a21, a19 = schema.TABLE_A["2021"], schema.TABLE_A["2019"]
-    assert [b.article for b in a21.blocks] == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert [b.article for b in a21.blocks] == [
+        "第二十条第（一）项",
+        "第二十条第（五）项",
+        "第二十条第（六）项",
+        "第二十条第（八）项",
+    ]
     assert [c.label for c in a21.blocks[0].columns] == ["本年制发件数", "本年废止件数", "现行有效件数"]
     assert a21.row("normative_documents").label == "行政规范性文件"
     assert a19.row("normative_documents").label == "规范性文件"

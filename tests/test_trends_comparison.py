@@ -9,15 +9,18 @@ import pytest
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager
 
 from nianbao.content import comparison, trend_charts, trends
-from nianbao.rules import measures, metrics  # noqa: E402
+from nianbao.data.reading import load_unit_year
 from nianbao.data.store import DataStore
 from nianbao.data.writing import dump_unit_year
-from nianbao.data.reading import load_unit_year  # noqa: E402
-from nianbao.errors import NianbaoError  # noqa: E402
-from nianbao.rules import check_unit_year  # noqa: E402
+from nianbao.errors import NianbaoError
+from nianbao.rules import (
+    check_unit_year,
+    measures,
+    metrics,
+)
 
 
 @pytest.fixture()
@@ -88,7 +91,9 @@ def test_trend_table_rates_are_recomputed_per_year(demo_data):
     assert trends.open_series("shanghai", 2019, 2020, "").present == [2019, 2020]  # the real data too
 
 
-@pytest.mark.parametrize("make", [trend_charts.applications_chart, trend_charts.dispositions_chart, trend_charts.review_chart])
+@pytest.mark.parametrize(
+    "make", [trend_charts.applications_chart, trend_charts.dispositions_chart, trend_charts.review_chart]
+)
 def test_trend_charts_are_drawn_in_a_cjk_font(demo_data, make, tmp_path):
     fig = make(trends.open_series("上海市", 2019, 2023, str(demo_data)))
     files = _font_files(fig)
@@ -134,7 +139,9 @@ def test_the_parents_rate_comes_from_its_counts_not_from_the_units_rates(demo_da
     units = [uy for uy in comp.unit_years if uy.b("total")]
     disclosed, answered = sum(u.b_group("disclosed") for u in units), sum(u.b("total") for u in units)
     assert ref == metrics.percent(disclosed, answered)
-    mean = metrics.round_half_up(sum(metrics.percent_exact(u.b_group("disclosed"), u.b("total")) for u in units) / len(units), 2)
+    mean = metrics.round_half_up(
+        sum(metrics.percent_exact(u.b_group("disclosed"), u.b("total")) for u in units) / len(units), 2
+    )
     assert ref != mean
     rates = list(frame.iloc[1:]["公开率（%）"])
     assert rates == sorted(rates, reverse=True)
@@ -188,14 +195,19 @@ def _run(notebook, out, **params):
     papermill.execute_notebook(str(notebook), str(out), parameters=params, kernel_name=_kernel(), progress_bar=False)
     nb = json.loads(out.read_text(encoding="utf-8"))
     html = "\n".join(
-        "".join(o["data"]["text/html"]) for c in nb["cells"] for o in c.get("outputs", []) if "text/html" in o.get("data", {})
+        "".join(o["data"]["text/html"])
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
     )
     return nb, html
 
 
 @pytest.mark.slow
 def test_trends_and_comparison_notebooks_run_top_to_bottom(demo_data, tmp_path, project_root):
-    nb, html = _run(project_root / "notebooks" / "trends.ipynb", tmp_path / "t.ipynb", unit="黄浦区", data_dir=str(demo_data))
+    nb, html = _run(
+        project_root / "notebooks" / "trends.ipynb", tmp_path / "t.ipynb", unit="黄浦区", data_dir=str(demo_data)
+    )
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert "黄浦区政府信息公开申请办理情况趋势（2019—2023年）" in html and "示例数据" in html
@@ -226,7 +238,10 @@ def test_trends_and_compare_commands_export_html_pdf_and_tables(demo_data, tmp_p
 
     from nianbao.cli import main
 
-    assert main(["trends", "--unit", "上海市", "--years", "2020-2023", "--data", str(demo_data), "--out", str(tmp_path)]) == 0
+    assert (
+        main(["trends", "--unit", "上海市", "--years", "2020-2023", "--data", str(demo_data), "--out", str(tmp_path)])
+        == 0
+    )
     folder = tmp_path / "shanghai" / "trends"
     html = (folder / "trends_2020-2023.html").read_text(encoding="utf-8")
     assert "示例数据" in html and "上年结转核对（规则X1）" in html and "vnd.nianbao" not in html
@@ -234,7 +249,10 @@ def test_trends_and_compare_commands_export_html_pdf_and_tables(demo_data, tmp_p
     assert "示例数据" in text and "上海市政府信息公开申请办理情况趋势" in text
     wb = openpyxl.load_workbook(folder / "trends_2020-2023.xlsx")
     assert "示例数据" in wb["说明"]["A2"].value and len(wb.sheetnames) == 3
-    assert sorted(p.name for p in (folder / "csv" / "trends_2020-2023").iterdir()) == ["01_trends.csv", "02_carry_over.csv"]
+    assert sorted(p.name for p in (folder / "csv" / "trends_2020-2023").iterdir()) == [
+        "01_trends.csv",
+        "02_carry_over.csv",
+    ]
 
     assert main(["compare", "--year", "2022", "--parent", "上海市", "--threshold", "1", "--data", str(demo_data),
                  "--out", str(tmp_path), "--formats", "html"]) == 0  # fmt: skip

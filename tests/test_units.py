@@ -2,10 +2,10 @@
 
 import pytest
 
-from nianbao.roots import PROJECT_ROOT, resolve_data_dir
 from nianbao.data.store import DataStore
-from nianbao.errors import DataError, UnitError
 from nianbao.data.units import load_registry, registry_for
+from nianbao.errors import DataError, UnitError
+from nianbao.roots import PROJECT_ROOT, resolve_data_dir
 
 DISTRICTS = "黄浦区 徐汇区 长宁区 静安区 普陀区 虹口区 杨浦区 闵行区 宝山区 嘉定区 浦东新区 金山区 松江区 青浦区 奉贤区 崇明区".split()
 
@@ -50,7 +50,10 @@ def test_data_file_names_still_resolve(fixture_data):
     "entries, message",
     [
         ("- {id: a, name: 甲, level: city}\n- {id: b, name: 甲, level: district, parent: a}", "already names unit 'a'"),
-        ("- {id: a, name: 甲, level: city}\n- {id: b, name: 乙, level: district, parent: z}", "parent 'z' is not in the registry"),
+        (
+            "- {id: a, name: 甲, level: city}\n- {id: b, name: 乙, level: district, parent: z}",
+            "parent 'z' is not in the registry",
+        ),
         ("- {id: a, name: 甲, level: town}", "level must be one of"),
         ("- {id: A!, name: 甲, level: city}", "an id is lower-case ascii"),
         ("- {id: a, name: 甲, level: city, parent: b}\n- {id: b, name: 乙, level: city, parent: a}", "cycle"),

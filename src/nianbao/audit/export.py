@@ -15,9 +15,16 @@ from nianbao.atomic import write_atomic
 from nianbao.errors import NianbaoError
 
 
-def notebook_parameters(file: Path | str, unit: str | None = None, year: int | None = None, data_dir: Path | str | None = None) -> dict:
+def notebook_parameters(
+    file: Path | str, unit: str | None = None, year: int | None = None, data_dir: Path | str | None = None
+) -> dict:
     """The audit notebook's parameters, as papermill takes them."""
-    return {"file": str(Path(file).resolve()), "unit": unit or "", "year": int(year or 0), "data_dir": str(data_dir or "")}
+    return {
+        "file": str(Path(file).resolve()),
+        "unit": unit or "",
+        "year": int(year or 0),
+        "data_dir": str(data_dir or ""),
+    }
 
 
 def export_audit(

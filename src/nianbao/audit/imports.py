@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nianbao.audit.run import AuditResult
 from nianbao.errors import DataError
 from nianbao.workflows.importing import import_unit_year
-from nianbao.audit.run import AuditResult
 
 
 def import_audit(result: AuditResult, data_dir: Path | str | None = None, *, force: bool = False) -> Path:

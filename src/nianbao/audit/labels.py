@@ -37,7 +37,7 @@ def key(text: str | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def b_row_keys(version: str) -> dict[str, str]:
     spec = schema.TABLE_B[version]
     out = {key(r.label): r.id for r in spec.rows}
@@ -45,7 +45,7 @@ def b_row_keys(version: str) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def b_group_keys() -> dict[str, str]:
     groups = schema.TABLE_B["2021"].groups
     return {key(g.label): g.id for g in groups if g.id != "disclosed"}
@@ -88,7 +88,7 @@ def _contained(k: str, table: dict[str, str]) -> str | None:
 
 
 def b_version(texts: list[str]) -> str | None:
-    """"2021" when a table shows the 2021 version's rows of （六）其他处理, else None (undecided)."""
+    """ "2021" when a table shows the 2021 version's rows of （六）其他处理, else None (undecided)."""
     keys = {key(t) for t in texts}
     return "2021" if keys & B_2021_KEYS else None
 
@@ -118,14 +118,14 @@ def c_block(header_texts: list[str]) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def a_row_keys() -> dict[str, str]:
     out = {key(r.label): r.id for v in schema.FORMAT_VERSIONS for b in schema.TABLE_A[v].blocks for r in b.rows}
     out.update({key(k): v for k, v in schema.TABLE_A_ROW_VARIANTS.items()})
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def a_column_keys(version: str) -> dict[str, str]:
     out = {key(c.label): c.id for b in schema.TABLE_A[version].blocks for c in b.columns}
     ids = set(out.values())

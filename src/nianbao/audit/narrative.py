@@ -20,7 +20,9 @@ from nianbao.data.model import Figure, Statement
 NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
 PCT = r"(\d+(?:\.\d+)?)%"
 
-_RECEIVED = re.compile(rf"(?:收到|新收|受理|接收|收悉|共收)[^。;,]{{0,24}}?申请(?:数量|总数|数)?(?:共|合计|总计)?(?:为|达)?{NUM}件")
+_RECEIVED = re.compile(
+    rf"(?:收到|新收|受理|接收|收悉|共收)[^。;,]{{0,24}}?申请(?:数量|总数|数)?(?:共|合计|总计)?(?:为|达)?{NUM}件"
+)
 _CARRIED_IN = re.compile(rf"(?:上年(?:度)?结转|结转上(?:一)?年(?:度)?|上一年度结转)[^。;,\d]{{0,16}}?{NUM}件")
 _ANSWERED = re.compile(rf"(?:已答复|答复|办结|办理完毕|办理完结)[^。;,\d]{{0,20}}?{NUM}件")
 _FORWARD_AFTER = re.compile(rf"{NUM}件[^。;,\d]{{0,16}}?(?:顺延|结转|转入)(?:到|至)?下(?:一)?年度")
@@ -55,7 +57,13 @@ SUBJECTS = {  # case subject → (reference head or figure id, label)
     "first_instance": ("F.first_instance", "一审行政诉讼"),
 }
 OUTCOMES = {"维持": "upheld", "纠正": "corrected", "其他结果": "other", "审结": "pending"}
-OUTCOME_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+OUTCOME_LABELS = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
 
 
 @dataclass
@@ -126,8 +134,17 @@ def _int(text: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _count(out: Narrative, p: int, ident: str, label: str, subject: str, value: int, quote: str,
-           spans: list[tuple[int, int, str]] | None = None, span: tuple[int, int] | None = None) -> None:
+def _count(
+    out: Narrative,
+    p: int,
+    ident: str,
+    label: str,
+    subject: str,
+    value: int,
+    quote: str,
+    spans: list[tuple[int, int, str]] | None = None,
+    span: tuple[int, int] | None = None,
+) -> None:
     out.add(Statement(ident, "count", label, Decimal(value), unit="件", subject=subject, source=quote), p)
     if spans is not None and span is not None:
         spans.append((span[0], span[1], subject))
@@ -150,8 +167,18 @@ def _sentence(t: _Text, p: int, out: Narrative) -> None:
         quote = t.quote(m.start(), m.end())
         _count(out, p, f"count_{cat}", f"{label}件数", ref, _int(m.group(2)), quote, counted, m.span())
         if m.group(3):
-            out.add(Statement(f"share_{cat}", "share", f"{label}占比", Decimal(m.group(3)), numerator=ref,
-                              denominator="B.total.total", source=quote), p)
+            out.add(
+                Statement(
+                    f"share_{cat}",
+                    "share",
+                    f"{label}占比",
+                    Decimal(m.group(3)),
+                    numerator=ref,
+                    denominator="B.total.total",
+                    source=quote,
+                ),
+                p,
+            )
         taken.append(m.span())
     for pattern, ident, label, ref in (
         (_CARRIED_IN, "count_carried_in", "上年结转申请件数", "B.carried_in.total"),
@@ -163,7 +190,7 @@ def _sentence(t: _Text, p: int, out: Narrative) -> None:
         for m in pattern.finditer(s):
             if not free(m) or (pattern is _RECEIVED and ("结转" in m.group(0) or "答复" in m.group(0))):
                 continue
-            if pattern is _ANSWERED and s[max(0, m.start() - 2):m.start()] in ("不予", "予以"):
+            if pattern is _ANSWERED and s[max(0, m.start() - 2) : m.start()] in ("不予", "予以"):
                 continue
             _count(out, p, ident, label, ref, _int(m.group(1)), t.quote(m.start(), m.end()), counted, m.span())
             taken.append(m.span())
@@ -198,8 +225,18 @@ def _cases(t: _Text, p: int, out: Narrative, taken: list[tuple[int, int]]) -> No
             _case_count(out, p, subject, outcome, _int(m.group("out_n")), quote)
         elif m.group("rate"):
             ref_num, ref_den = _case_ref(subject, "corrected"), _case_ref(subject, "total")
-            out.add(Statement(f"rate_{subject}_corrected", "rate", f"{label}纠错率", Decimal(m.group("rate_v")),
-                              numerator=ref_num, denominator=ref_den, source=quote), p)
+            out.add(
+                Statement(
+                    f"rate_{subject}_corrected",
+                    "rate",
+                    f"{label}纠错率",
+                    Decimal(m.group("rate_v")),
+                    numerator=ref_num,
+                    denominator=ref_den,
+                    source=quote,
+                ),
+                p,
+            )
         elif subject not in has_total:
             has_total.add(subject)
             _case_count(out, p, subject, "total", _int(m.group("n")), quote)
@@ -233,7 +270,19 @@ def _generic_share(t: _Text, m: re.Match, p: int, out: Narrative, counted: list[
     out.figures[num_id] = Figure(num_id, "占比所依据的件数", numerator, "件", 3, source=quote)
     denominator = next((ref for a, b, ref in counted if a <= base.start() < b), None)
     if denominator is None:
-        out.figures[den_id] = Figure(den_id, "占比的基数（同句中在前的较大件数）", _int(base.group(1)), "件", 3, source=quote)
+        out.figures[den_id] = Figure(
+            den_id, "占比的基数（同句中在前的较大件数）", _int(base.group(1)), "件", 3, source=quote
+        )
         denominator = f"F.{den_id}"
-    out.add(Statement(f"share_{k}", "share", f"占比（{numerator}件）", Decimal(m.group(2)),
-                      numerator=f"F.{num_id}", denominator=denominator, source=quote), p)
+    out.add(
+        Statement(
+            f"share_{k}",
+            "share",
+            f"占比（{numerator}件）",
+            Decimal(m.group(2)),
+            numerator=f"F.{num_id}",
+            denominator=denominator,
+            source=quote,
+        ),
+        p,
+    )

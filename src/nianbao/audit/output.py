@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 
+from nianbao.audit.run import AuditResult, narrative_model
+from nianbao.format import schema
 from nianbao.roots import shown
 from nianbao.rules import findings as fnd
-from nianbao.format import schema
 from nianbao.rules.rates import recompute
-from nianbao.audit.run import AuditResult, narrative_model
 
 _TABLE_NAMES = {"A": "表一", "B": "表二", "C": "表三"}
 
@@ -50,17 +49,24 @@ def share_checks(result: AuditResult) -> list[ShareCheck]:
     return out
 
 
-
-
 def format_text(result: AuditResult) -> str:
     uy = result.uy
     lines = [f"Audit of {shown(result.path)} ({result.kind.upper()}, {result.encoding})"]
     lines.append(f"Report:    {result.title or '(no title)'}")
     lines.append(f"Unit/year: {uy.unit_name} ({uy.unit}), {uy.year or 'year unknown'}")
-    lines.append(f"Format:    {result.version} version ({schema.FORMAT_DOCUMENTS[result.version]}): {result.version_evidence}")
-    found = [f"{_TABLE_NAMES[k]} (page table {', '.join(map(str, r.numbers))}, {len(r.values)} cells read)" for k, r in sorted(result.tables.items())]
+    lines.append(
+        f"Format:    {result.version} version ({schema.FORMAT_DOCUMENTS[result.version]}): {result.version_evidence}"
+    )
+    found = [
+        f"{_TABLE_NAMES[k]} (page table {', '.join(map(str, r.numbers))}, {len(r.values)} cells read)"
+        for k, r in sorted(result.tables.items())
+    ]
     missing = [_TABLE_NAMES[k] for k in "ABC" if k not in result.tables]
-    lines.append("Tables:    " + ("; ".join(found) if found else "none") + (f"; not found: {', '.join(missing)}" if missing else ""))
+    lines.append(
+        "Tables:    "
+        + ("; ".join(found) if found else "none")
+        + (f"; not found: {', '.join(missing)}" if missing else "")
+    )
     kinds: dict[str, int] = {}
     for st in uy.statements.values():
         kinds[st.kind] = kinds.get(st.kind, 0) + 1
@@ -99,14 +105,29 @@ def to_json(result: AuditResult) -> dict:
             for k, r in sorted(result.tables.items())
         },
         "narrative": [
-            {"id": s.id, "kind": s.kind, "label": s.label, "value": str(s.value), "subject": s.subject,
-             "numerator": s.numerator, "denominator": s.denominator, "where": result.narrative.where.get(s.id), "quote": s.source}
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "label": s.label,
+                "value": str(s.value),
+                "subject": s.subject,
+                "numerator": s.numerator,
+                "denominator": s.denominator,
+                "where": result.narrative.where.get(s.id),
+                "quote": s.source,
+            }
             for s in uy.statements.values()
         ],  # fmt: skip
         "shares": [
-            {"id": c.id, "label": c.label, "published": str(c.published), "numerator": _num(c.numerator),
-             "denominator": _num(c.denominator), "recomputed": None if c.recomputed is None else str(c.recomputed),
-             "verdict": c.verdict}
+            {
+                "id": c.id,
+                "label": c.label,
+                "published": str(c.published),
+                "numerator": _num(c.numerator),
+                "denominator": _num(c.denominator),
+                "recomputed": None if c.recomputed is None else str(c.recomputed),
+                "verdict": c.verdict,
+            }
             for c in share_checks(result)
         ],  # fmt: skip
         "notes": result.notes,

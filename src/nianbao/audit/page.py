@@ -89,7 +89,9 @@ class _Parser(HTMLParser):
         if self.cell is not None and self.stack and self.stack[-1].rows:
             rowspan, colspan, header = self.cell_attrs
             row = self.stack[-1].rows[-1]
-            row.append(Cell(_clean("".join(self.cell)), rowspan, colspan, header, len(self.stack[-1].rows) - 1, len(row)))
+            row.append(
+                Cell(_clean("".join(self.cell)), rowspan, colspan, header, len(self.stack[-1].rows) - 1, len(row))
+            )
         self.cell = None
 
     # -- events --------------------------------------------------------------------------------

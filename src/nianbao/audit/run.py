@@ -7,24 +7,28 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nianbao.format import schema
-from nianbao.data.store import DataStore
-from nianbao.errors import DataError
-from nianbao.rules.findings import WARNING, Finding, Location
-from nianbao.data.model import UnitYear
-from nianbao.rules import RULES, check_unit_year
-from nianbao.rules.base import cell_labels
 from nianbao.audit import labels
 from nianbao.audit.narrative import Narrative, extract
 from nianbao.audit.page import Page, Table, parse_html, parse_text
 from nianbao.audit.source import read_source
 from nianbao.audit.tables import Problem, TableRead, classify, read_table_a, read_table_b, read_table_c
 from nianbao.audit.texttables import find_tables
+from nianbao.data.model import UnitYear
+from nianbao.data.store import DataStore
+from nianbao.errors import DataError
+from nianbao.format import schema
+from nianbao.rules import RULES, check_unit_year
+from nianbao.rules.base import cell_labels
+from nianbao.rules.findings import WARNING, Finding, Location
 
 F1_FORMULA = "公布的统计表应与官方格式一致：三张表齐全，行、列完整，每格都是数字"
 _TITLE = (  # 「2021年示例区政府信息公开工作年度报告」, 「示例县2020年政府信息公开工作年度报告」
-    re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*(?P<unit>[^\s，。,:：]{0,40}?)\s*(?:政府)?信息公开(?:工作)?年度报告"),
-    re.compile(r"(?P<unit>[^\s，。,:：0-9]{1,30}?)\s*(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*(?:政府)?信息公开(?:工作)?年度报告"),
+    re.compile(
+        r"(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*(?P<unit>[^\s，。,:：]{0,40}?)\s*(?:政府)?信息公开(?:工作)?年度报告"
+    ),
+    re.compile(
+        r"(?P<unit>[^\s，。,:：0-9]{1,30}?)\s*(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*(?:政府)?信息公开(?:工作)?年度报告"
+    ),
 )
 _YEAR_ONLY = (
     re.compile(r"统计期限(?:从|自|为)?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"),
@@ -98,7 +102,9 @@ def audit_file(
     if year is None:
         notes.append("the page does not say which year it reports on; give --year (the year is taken as 0)")
     version, evidence = _version(tables, year)
-    uy = UnitYear(unit or "", unit_name or unit or "（未识别单位）", year or 0, version, source=f"审核自 {source.path.name}")
+    uy = UnitYear(
+        unit or "", unit_name or unit or "（未识别单位）", year or 0, version, source=f"审核自 {source.path.name}"
+    )
     uy.unit = _unit_id(unit, unit_name, data_dir) or uy.unit_name
     reads: dict[str, TableRead] = {}
     if tables.get("A"):
@@ -140,7 +146,9 @@ def _sort_blocks(page: Page, is_html: bool) -> tuple[dict[str, list[Table]], lis
         if kind:
             tables[kind].append(block)
         else:
-            paragraphs.extend(line for row in block.rows for cell in row for line in cell.text.split("\n") if line.strip())
+            paragraphs.extend(
+                line for row in block.rows for cell in row for line in cell.text.split("\n") if line.strip()
+            )
     if not is_html:
         found, paragraphs = find_tables(paragraphs)
         for table in found:
@@ -173,7 +181,7 @@ def _unit_id(unit: str | None, unit_name: str | None, data_dir) -> str | None:
         if candidate:
             try:
                 return store.resolve_unit(candidate)
-            except Exception:  # noqa: BLE001 - a unit nianbao does not know: keep its name
+            except Exception:
                 continue
     return unit
 
@@ -189,7 +197,10 @@ def _version(tables: dict[str, list[Table]], year: int | None) -> tuple[str, str
     if found:
         why = []
         if from_b:
-            why.append("表二 " + ("has the three rows of （六）其他处理" if from_b == "2021" else "has （六）其他处理 as one row"))
+            why.append(
+                "表二 "
+                + ("has the three rows of （六）其他处理" if from_b == "2021" else "has （六）其他处理 as one row")
+            )
         if from_a:
             why.append(f"表一's column headers are the {from_a} version's")
         evidence = " and ".join(why)

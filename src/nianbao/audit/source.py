@@ -58,9 +58,13 @@ def read_source(path: Path | str) -> Source:
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(name, errors="replace"), name, []
+            return data[len(bom) :].decode(name, errors="replace"), name, []
     declared = _declared(data)
     note = []
     try:  # strict UTF-8 almost never accepts GBK bytes: a file it reads is UTF-8, whatever it declares

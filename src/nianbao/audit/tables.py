@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from nianbao.audit import labels
+from nianbao.audit.page import Cell, Table, grid, unique_cells
 from nianbao.data import numbers
 from nianbao.format import schema
 from nianbao.rules.findings import ERROR, WARNING
-from nianbao.audit import labels
-from nianbao.audit.page import Cell, Table, grid, unique_cells
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class TableRead:
 
 
 def classify(table: Table) -> str | None:
-    """"A", "B" or "C" when the table is one of the three (by its labels), else None."""
+    """ "A", "B" or "C" when the table is one of the three (by its labels), else None."""
     keys = {labels.key(c.text) for row in table.rows for c in row}
     b_keys = set(labels.b_row_keys("2021")) | set(labels.b_row_keys("2019"))
     markers = {labels.key(schema.TABLE_B["2021"].row(r).label) for r in ("new_received", "carried_forward")}
@@ -102,38 +102,14 @@ def read_table_b(table: Table, version_hint: str | None = None) -> TableRead:
         None,
     )  # fmt: skip
     if first is None:
-        out.problems.append(Problem("B", "F1", "表中找不到任何官方行（如“一、本年新收政府信息公开申请数量”）", expected="官方格式的行"))
+        out.problems.append(
+            Problem("B", "F1", "表中找不到任何官方行（如“一、本年新收政府信息公开申请数量”）", expected="官方格式的行")
+        )
         return out
     value_cols = _b_value_columns(g, first, out)
     seen: set[str] = set()
     for r in range(first, len(g)):
-        line = g[r]
-        cells = unique_cells(line)
-        label_texts = [c.text for j, c in cells if j not in value_cols.values()]
-        kind, ident = labels.match_b_row(label_texts, version)
-        row_cells = [line[j] if j < len(line) else None for j in value_cols.values()]
-        if kind == "none" or kind == "results":
-            if kind == "none" and _has_number(row_cells):
-                label_cells = [(j, c) for j, c in cells if j not in value_cols.values() and c.text.strip()]
-                j, cell = label_cells[-1] if label_cells else cells[0]
-                shown = cell.text if label_cells else "（无行名）"
-                out.problems.append(Problem("B", "F1", "不是格式中的行，其中的数字未读取", found=shown, expected="格式中的行",
-                                            ref=_ref(table, cell, j), severity=WARNING, row_label=shown))
-            continue
-        if kind == "group":
-            for col_id, j in value_cols.items():
-                cell = line[j] if j < len(line) else None
-                reading = _read(cell, "count")
-                if reading.ok and cell is not None:
-                    out.groups[(ident, col_id)] = reading.value  # type: ignore[assignment]
-                    out.refs[("group:" + ident, col_id)] = _ref(table, cell, j)
-            continue
-        if ident in seen:
-            out.problems.append(Problem("B", "F1", "这一行在表中出现了两次，只读取了第一次", row_id=ident, expected="每行只出现一次",
-                                        ref=_ref(table, cells[0][1], cells[0][0]), severity=WARNING))
-            continue
-        seen.add(ident)
-        _read_b_row(out, table, line, r, ident, value_cols)
+        _read_b_line(out, table, g[r], r, version, value_cols, seen)
     if detected is not None or version_hint is not None:
         for row in schema.TABLE_B[version].rows:
             if row.id not in seen:
@@ -141,7 +117,47 @@ def read_table_b(table: Table, version_hint: str | None = None) -> TableRead:
     return out
 
 
-def _read_b_row(out: TableRead, table: Table, line: list[Cell | None], r: int, ident: str, value_cols: dict[str, int]) -> None:
+def _read_b_line(
+    out: TableRead,
+    table: Table,
+    line: list[Cell | None],
+    r: int,
+    version: str,
+    value_cols: dict[str, int],
+    seen: set[str],
+) -> None:
+    """One line of 表二's grid: an official row, a category total, a row not in the format, or a repeat."""
+    cells = unique_cells(line)
+    label_texts = [c.text for j, c in cells if j not in value_cols.values()]
+    kind, ident = labels.match_b_row(label_texts, version)
+    if kind in ("none", "results"):
+        row_cells = [line[j] if j < len(line) else None for j in value_cols.values()]
+        if kind == "none" and _has_number(row_cells):
+            label_cells = [(j, c) for j, c in cells if j not in value_cols.values() and c.text.strip()]
+            j, cell = label_cells[-1] if label_cells else cells[0]
+            shown = cell.text if label_cells else "（无行名）"
+            problem = Problem("B", "F1", "不是格式中的行，其中的数字未读取", found=shown, expected="格式中的行",
+                              ref=_ref(table, cell, j), severity=WARNING, row_label=shown)  # fmt: skip
+            out.problems.append(problem)
+    elif kind == "group":
+        for col_id, j in value_cols.items():
+            cell = line[j] if j < len(line) else None
+            reading = _read(cell, "count")
+            if reading.ok and cell is not None:
+                out.groups[(ident, col_id)] = reading.value  # type: ignore[assignment]
+                out.refs[("group:" + ident, col_id)] = _ref(table, cell, j)
+    elif ident in seen:
+        problem = Problem("B", "F1", "这一行在表中出现了两次，只读取了第一次", row_id=ident, expected="每行只出现一次",
+                          ref=_ref(table, cells[0][1], cells[0][0]), severity=WARNING)  # fmt: skip
+        out.problems.append(problem)
+    else:
+        seen.add(ident)
+        _read_b_row(out, table, line, r, ident, value_cols)
+
+
+def _read_b_row(
+    out: TableRead, table: Table, line: list[Cell | None], r: int, ident: str, value_cols: dict[str, int]
+) -> None:
     """The counts of one official row of 表二; a cell that is not a count is a located problem."""
     used: set[int] = set()
     for col_id, j in value_cols.items():
@@ -157,7 +173,9 @@ def _read_b_row(out: TableRead, table: Table, line: list[Cell | None], r: int, i
             out.values[(ident, col_id)] = reading.value  # type: ignore[assignment]
             out.refs[(ident, col_id)] = ref
         else:
-            out.problems.append(Problem("B", "B4", numbers.NOTES[reading.problem], ident, col_id, reading.text or None, ref))
+            out.problems.append(
+                Problem("B", "B4", numbers.NOTES[reading.problem], ident, col_id, reading.text or None, ref)
+            )
 
 
 def _words(line: list[Cell | None]) -> list[str]:
@@ -202,7 +220,14 @@ def _b_value_columns(g: list[list[Cell | None]], first: int, out: TableRead) -> 
 def read_table_c(table: Table) -> TableRead:
     out = TableRead("C", [table.number])
     g = grid(table)
-    header_end = max((r for r, line in enumerate(g) if any(c is not None and labels.key(c.text) in labels.C_COLUMN_KEYS for c in line)), default=None)
+    header_end = max(
+        (
+            r
+            for r, line in enumerate(g)
+            if any(c is not None and labels.key(c.text) in labels.C_COLUMN_KEYS for c in line)
+        ),
+        default=None,
+    )
     if header_end is None:
         out.problems.append(Problem("C", "F1", "表中找不到“结果维持”“结果纠正”等列标题", expected="官方格式的列标题"))
         return out
@@ -216,8 +241,10 @@ def read_table_c(table: Table) -> TableRead:
         if col:
             columns[j] = (labels.c_block([c.text for c in above]), col)  # type: ignore[union-attr]
     wide = {j: bc for j, bc in columns.items() if bc[0] is not None}
-    if len({bc for bc in wide.values()}) >= 10:
-        data = next((r for r in range(header_end + 1, len(g)) if _has_number([g[r][j] for j in wide if j < len(g[r])])), None)
+    if len(set(wide.values())) >= 10:
+        data = next(
+            (r for r in range(header_end + 1, len(g)) if _has_number([g[r][j] for j in wide if j < len(g[r])])), None
+        )
         rows = [(data, wide)] if data is not None else []
     else:  # one block per row: the block is named in the row's label cells
         rows = []
@@ -236,7 +263,9 @@ def read_table_c(table: Table) -> TableRead:
                 out.values[(block, col)] = reading.value  # type: ignore[index,assignment]
                 out.refs[(block, col)] = ref  # type: ignore[index]
             else:
-                out.problems.append(Problem("C", "B4", numbers.NOTES[reading.problem], block, col, reading.text or None, ref))
+                out.problems.append(
+                    Problem("C", "B4", numbers.NOTES[reading.problem], block, col, reading.text or None, ref)
+                )
     read = set(out.values) | {(p.row_id, p.col_id) for p in out.problems}
     for block in schema.TABLE_C_BLOCK_IDS:
         for col in schema.TABLE_C_COLUMN_IDS:
@@ -264,36 +293,50 @@ def read_table_a(tables: list[Table], version_hint: str | None = None) -> TableR
             cells = unique_cells(line)
             hits = {j: col_keys[labels.key(c.text)] for j, c in cells if labels.key(c.text) in col_keys}
             row_id = next((row_keys[labels.key(c.text)] for _, c in cells if labels.key(c.text) in row_keys), None)
-            if hits and row_id is None:
+            if hits and row_id is None:  # a header line: which column is which from here on
                 columns = hits
-                for j, c in cells:
-                    if hits.get(j) == "fee_amount" and "元" in c.text and "万元" not in c.text:
-                        out.problems.append(Problem("A", "A1", "收费金额的列标题不是以万元为单位；金额未换算，请核对", "fees", "fee_amount",
-                                                    c.text, _ref(table, c, j), WARNING))
-                continue
-            if row_id is None or not columns:
-                continue
-            try:
-                block = spec.block_of(row_id)
-            except KeyError:
-                out.problems.append(Problem("A", "F1", f"不是{version}年版表一的行", row_id, None, severity=WARNING,
-                                            expected=f"{version}年版表一的行"))
-                continue
-            seen.add(row_id)
-            kinds = {c.id: c.kind for c in block.columns}
-            for j, col_id in columns.items():
-                if col_id not in kinds:
-                    continue
-                cell = line[j] if j < len(line) else None
-                ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, 0, j + 1, "")
-                reading = _read(cell, kinds[col_id])
-                if reading.ok:
-                    out.values[(row_id, col_id)] = reading.value  # type: ignore[assignment]
-                    out.refs[(row_id, col_id)] = ref
-                else:
-                    out.problems.append(Problem("A", "A1", numbers.NOTES[reading.problem], row_id, col_id, reading.text or None, ref))
+                _fee_unit_problems(out, table, cells, hits)
+            elif row_id is not None and columns:
+                _read_a_row(out, table, line, row_id, columns, spec, seen)
     for block in spec.blocks:
         for row in block.rows:
             if row.id not in seen:
-                out.problems.append(Problem("A", "F1", "表中没有这一行", row.id, block.columns[0].id, expected="格式中的这一行"))
+                out.problems.append(
+                    Problem("A", "F1", "表中没有这一行", row.id, block.columns[0].id, expected="格式中的这一行")
+                )
     return out
+
+
+def _fee_unit_problems(out: TableRead, table: Table, cells: list[tuple[int, Cell]], hits: dict[int, str]) -> None:
+    for j, c in cells:
+        if hits.get(j) == "fee_amount" and "元" in c.text and "万元" not in c.text:
+            note = "收费金额的列标题不是以万元为单位；金额未换算，请核对"
+            out.problems.append(Problem("A", "A1", note, "fees", "fee_amount", c.text, _ref(table, c, j), WARNING))
+
+
+def _read_a_row(out: TableRead, table: Table, line: list[Cell | None], row_id: str, columns: dict[int, str],
+                spec, seen: set[str]) -> None:  # fmt: skip
+    """The values of one row of 表一, under the columns its header named."""
+    try:
+        block = spec.block_of(row_id)
+    except KeyError:
+        version = spec.version
+        problem = Problem("A", "F1", f"不是{version}年版表一的行", row_id, None, severity=WARNING,
+                          expected=f"{version}年版表一的行")  # fmt: skip
+        out.problems.append(problem)
+        return
+    seen.add(row_id)
+    kinds = {c.id: c.kind for c in block.columns}
+    for j, col_id in columns.items():
+        if col_id not in kinds:
+            continue
+        cell = line[j] if j < len(line) else None
+        ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, 0, j + 1, "")
+        reading = _read(cell, kinds[col_id])
+        if reading.ok:
+            out.values[(row_id, col_id)] = reading.value  # type: ignore[assignment]
+            out.refs[(row_id, col_id)] = ref
+        else:
+            out.problems.append(
+                Problem("A", "A1", numbers.NOTES[reading.problem], row_id, col_id, reading.text or None, ref)
+            )

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from nianbao.data import numbers
-from nianbao.format import schema
 from nianbao.audit import labels
 from nianbao.audit.page import Cell, Table
+from nianbao.data import numbers
+from nianbao.format import schema
 
 _TOKEN = re.compile(r"[ \t]+")
 
@@ -32,7 +32,9 @@ def find_tables(lines: list[str], start_number: int = 1) -> tuple[list[Table], l
     """The tables found in ``lines`` and the lines left for the narrative."""
     split = [_split(line) for line in lines]
     row_labels = [label for label, values in split if values]
-    b_version = labels.b_version(row_labels) or ("2019" if "其他处理" in {labels.key(x) for x in row_labels} else "2021")
+    b_version = labels.b_version(row_labels) or (
+        "2019" if "其他处理" in {labels.key(x) for x in row_labels} else "2021"
+    )
     a_version = labels.a_version(re.split(r"\s+", "\n".join(lines))) or "2021"
     b_rows: list[list[str]] = []
     a_rows: dict[str, list[str]] = {}
@@ -63,7 +65,9 @@ def find_tables(lines: list[str], start_number: int = 1) -> tuple[list[Table], l
         number += 1
     if b_rows:
         header = ["项目"] + [c.label for c in schema.TABLE_B_COLUMNS]
-        tables.append(Table(number, [_row(header, 0)] + [_row(r, i + 1) for i, r in enumerate(b_rows)], before="（文本中的表二）"))
+        tables.append(
+            Table(number, [_row(header, 0)] + [_row(r, i + 1) for i, r in enumerate(b_rows)], before="（文本中的表二）")
+        )
         number += 1
     if c_values:
         tables.append(_table_c(c_values, number))

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from html import escape
 
-from nianbao.format import schema
-from nianbao.rules.findings import Finding
-from nianbao.content.findings_html import STYLE, Html, findings_table
 from nianbao.audit.output import share_checks
 from nianbao.audit.page import Table, grid
 from nianbao.audit.run import AuditResult
+from nianbao.content.findings_html import STYLE, Html, findings_table
+from nianbao.format import schema
+from nianbao.rules.findings import Finding
 
 TABLE_NAMES = {"A": "表一", "B": "表二", "C": "表三"}
 TABLE_TITLES = {"A": schema.TABLE_A["2021"].title, "B": schema.TABLE_B_TITLE, "C": schema.TABLE_C_TITLE}
@@ -27,7 +27,9 @@ def heading(result: AuditResult) -> Html:
 
 
 def summary(result: AuditResult) -> Html:
-    found = "、".join(f"{TABLE_NAMES[k]}（页面第{'、'.join(map(str, r.numbers))}个表格）" for k, r in sorted(result.tables.items()))
+    found = "、".join(
+        f"{TABLE_NAMES[k]}（页面第{'、'.join(map(str, r.numbers))}个表格）" for k, r in sorted(result.tables.items())
+    )
     missing = "、".join(TABLE_NAMES[k] for k in "ABC" if k not in result.tables)
     items = [
         ("文件", f"{result.path.name}（{result.kind.upper()}，{result.encoding}）"),
@@ -59,7 +61,9 @@ def published_table(table: Table, flagged: set[tuple[int, int]]) -> str:
         cells = []
         for cell in row:
             j = first_col.get(id(cell), 0)
-            span = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+            span = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+                f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
+            )
             cls = ' class="nb-flag"' if (r + 1, j + 1) in flagged else ""
             text = "<br>".join(escape(line) for line in cell.text.split("\n")) or "&nbsp;"
             cells.append(f"<td{span}{cls}>{text}</td>")
@@ -90,10 +94,13 @@ def side_by_side(result: AuditResult, kind: str) -> Html:
         left = "<p>页面中没有找到这张表。</p>"
     else:
         left = "".join(
-            f"<p><small>页面第{t.number}个表格</small></p>{published_table(t, _flagged(result, kind, t.number))}" for t in tables
+            f"<p><small>页面第{t.number}个表格</small></p>{published_table(t, _flagged(result, kind, t.number))}"
+            for t in tables
         )
     right = findings_table(_findings_of(result, kind), empty="这张表未发现问题。").html
-    return Html(f'{STYLE}{title}<div class="nb-side"><div class="published">{left}</div><div class="found">{right}</div></div>')
+    return Html(
+        f'{STYLE}{title}<div class="nb-side"><div class="published">{left}</div><div class="found">{right}</div></div>'
+    )
 
 
 def narrative(result: AuditResult) -> Html:
@@ -130,14 +137,16 @@ def shares(result: AuditResult) -> Html:
     if not rows:
         return Html("<p>正文中没有公布占比或比率。</p>")
     return Html(
-        f'{STYLE}<h2>占比与比率复算</h2><p>按公布的小数位数，对精确值四舍五入（非二进制浮点数）。</p>'
+        f"{STYLE}<h2>占比与比率复算</h2><p>按公布的小数位数，对精确值四舍五入（非二进制浮点数）。</p>"
         f'<table class="nb-findings"><thead><tr><th>项目</th><th>公布</th><th>所依据的数字</th><th>复算</th><th>核对</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
 def narrative_findings(result: AuditResult) -> Html:
-    return findings_table(_findings_of(result, "text"), title="正文与表格、正文内部的核对", empty="正文数字未发现问题。")
+    return findings_table(
+        _findings_of(result, "text"), title="正文与表格、正文内部的核对", empty="正文数字未发现问题。"
+    )
 
 
 def all_findings(result: AuditResult) -> Html:
@@ -146,8 +155,8 @@ def all_findings(result: AuditResult) -> Html:
 
 def open_audit(file: str, unit: str = "", year: int | str = 0, data_dir: str = "") -> AuditResult:
     """The audit notebook's first step: audit ``file`` (its parameters as papermill passes them)."""
-    from nianbao.errors import NianbaoError
     from nianbao.audit.run import audit_file
+    from nianbao.errors import NianbaoError
 
     if not file:
         raise NianbaoError("the audit notebook needs the page to audit: run it with -p file PAGE.html")

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from nianbao.errors import NianbaoError
 from nianbao.batch.jobs import FAILED, RETRYING, JobResult, JobSpec
+from nianbao.errors import NianbaoError
 
 
 def run_job_on_worker(spec: JobSpec) -> JobResult:
@@ -52,7 +52,9 @@ class DaskBackend:
         return len(self.client.scheduler_info().get("workers", {})) or 1
 
     def _submit(self, spec: JobSpec):
-        future = self.client.submit(run_job_on_worker, spec, pure=False, key=f"nianbao-{spec.unit}-{spec.year}-{spec.attempt}-{id(spec):x}")
+        future = self.client.submit(
+            run_job_on_worker, spec, pure=False, key=f"nianbao-{spec.unit}-{spec.year}-{spec.attempt}-{id(spec):x}"
+        )
         self.futures[future] = spec
         return future
 
@@ -70,7 +72,7 @@ class DaskBackend:
             spec = self.futures.pop(future)
             try:
                 result = future.result()
-            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the worker died too often
+            except Exception as exc:
                 result = JobResult(spec.unit, spec.year, FAILED, 0.0, spec.attempt,
                                    f"the Dask task failed: {type(exc).__name__}: {exc}",
                                    f"job {spec.key}: Dask task failed: {type(exc).__name__}: {exc}\n")  # fmt: skip

@@ -25,15 +25,15 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-from nianbao.atomic import write_atomic
-from nianbao.roots import PACKAGE_DIR
 from nianbao import __version__
+from nianbao.atomic import write_atomic
 from nianbao.data.store import unit_year_path
+from nianbao.roots import PACKAGE_DIR
 
 STAMP = ".nianbao-batch.json"
 
@@ -146,7 +146,7 @@ def write_stamp(folder: Path, fingerprint: str, outputs: Iterable[Path]) -> None
 
     stamp = {
         "fingerprint": fingerprint,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "nianbao": __version__,
         "outputs": sorted(str(Path(p).relative_to(folder)) for p in outputs),
     }

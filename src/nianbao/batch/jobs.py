@@ -91,7 +91,9 @@ def run_job(spec: JobSpec) -> JobResult:
         results, outputs = job.commit(uy, outcomes, combined, complete, title)
     worker.release_memory()
     if timed_out:
-        return job.finish(TIMEOUT, f"the job took longer than {spec.job_timeout:g} s", sections=results, outputs=outputs)
+        return job.finish(
+            TIMEOUT, f"the job took longer than {spec.job_timeout:g} s", sections=results, outputs=outputs
+        )
     if failed:
         retryable = any(r.retryable for r in failed)
         return job.finish(FAILED, failed[0].summary(), sections=results, outputs=outputs, retryable=retryable)
@@ -181,7 +183,7 @@ class _Job:
         try:
             parts = [PartFragment(o.result.part, uy.heading(o.result.part), o.fragment or "") for o in outcomes]
             return render_combined(parts, uy, self.spec.formats, title)
-        except Exception as exc:  # noqa: BLE001 - reported as the job's failure
+        except Exception as exc:
             self.combined_error = f"combined report: {type(exc).__name__}: {exc}"
             return {}
 
@@ -210,7 +212,7 @@ class _Job:
         spec = self.spec
         try:
             workbook = render_report_workbook([r.executed for r in results], uy, title)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.combined_error = f"report workbook: {type(exc).__name__}: {exc}"
             return []
         if workbook is not None:

@@ -138,9 +138,7 @@ def plan_batch(
     combined = spec.combined if (spec.combined and fmts and len(chosen) == len(spec.sections)) else ""
 
     registry = registry_for(data_root)
-    shared = fp.shared_digest(
-        [s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / SPEC_FILE, registry.path
-    )
+    shared = fp.shared_digest([s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / SPEC_FILE, registry.path)
     context = _JobContext(store, out_root, kernel_name, fmts, chosen, combined, shared, spec.title)
     plan = BatchPlan([], [], [], [], out_root, data_root, kernel_name)
     for unit in unit_ids:
@@ -148,7 +146,9 @@ def plan_batch(
             context.add(plan, unit, year, rerun=rerun, cell_timeout=cell_timeout, job_timeout=job_timeout,
                         check_data=check_data)  # fmt: skip
     if not plan.order:
-        raise NianbaoError(f"no unit-years to run: no data under {data_root / 'units'} for the units and years asked for")
+        raise NianbaoError(
+            f"no unit-years to run: no data under {data_root / 'units'} for the units and years asked for"
+        )
     return plan
 
 
@@ -254,7 +254,9 @@ def execute_plan(
     except KeyboardInterrupt:
         interrupted = True
         for spec in backend.stop():
-            done.setdefault(spec.key, JobResult(spec.unit, spec.year, NOT_RUN, message="interrupted while running; nothing written"))
+            done.setdefault(
+                spec.key, JobResult(spec.unit, spec.year, NOT_RUN, message="interrupted while running; nothing written")
+            )
     results = [done.get(key) or _not_run(key) for key in plan.order]
     batch = BatchResult(results, time.perf_counter() - started, plan.out, interrupted=interrupted,
                         backend=name, workers=n_workers, peaks=peaks)  # fmt: skip
@@ -321,7 +323,9 @@ def format_table(batch: BatchResult, *, all_rows: bool = False) -> list[str]:
     counts = Counter(r.status for r in batch.results)
     order = (OK, FAILED, TIMEOUT, SKIPPED, NO_DATA, NOT_RUN)
     tally = ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
-    where = f"{batch.workers} {'Dask' if batch.backend == 'dask' else 'local'} worker{'s' if batch.workers != 1 else ''}"
+    where = (
+        f"{batch.workers} {'Dask' if batch.backend == 'dask' else 'local'} worker{'s' if batch.workers != 1 else ''}"
+    )
     lines.append(f"{len(batch.results)} jobs: {tally} in {batch.seconds:.1f}s ({where})")
     if batch.peaks:
         worker, kernel = max(batch.peaks.values(), key=sum)

@@ -59,7 +59,7 @@ def _worker_main(conn, kernel: str) -> None:
         worker.close_kernels()
 
 
-def _exit_on_term(signum, frame):  # noqa: ARG001
+def _exit_on_term(signum, frame):
     raise SystemExit(128 + signum)
 
 
@@ -81,7 +81,11 @@ class _Worker:
         self.conn.send(spec)
 
     def overdue(self, now: float) -> bool:
-        return self.spec is not None and self.spec.job_timeout is not None and now > self.started + self.spec.job_timeout + GRACE
+        return (
+            self.spec is not None
+            and self.spec.job_timeout is not None
+            and now > self.started + self.spec.job_timeout + GRACE
+        )
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -130,7 +134,12 @@ class LocalPool:
                 elif worker.overdue(now):
                     worker.kill()  # its kernel notices its parent is gone and exits
                     remove_temporaries(spec.folder)
-                    result, alive = _lost(spec, TIMEOUT, f"the job took longer than {spec.job_timeout:g} s; its worker was stopped"), False
+                    result, alive = (
+                        _lost(
+                            spec, TIMEOUT, f"the job took longer than {spec.job_timeout:g} s; its worker was stopped"
+                        ),
+                        False,
+                    )
                 else:
                     continue
                 if result is None:
@@ -198,4 +207,6 @@ class LocalPool:
 
 
 def _lost(spec: JobSpec, status: str, message: str, retryable: bool = False) -> JobResult:
-    return JobResult(spec.unit, spec.year, status, 0.0, spec.attempt, message, f"job {spec.key}: {message}\n", retryable=retryable)
+    return JobResult(
+        spec.unit, spec.year, status, 0.0, spec.attempt, message, f"job {spec.key}: {message}\n", retryable=retryable
+    )

@@ -67,8 +67,12 @@ def add_data(parser: argparse.ArgumentParser) -> None:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options of every command that runs notebooks."""
-    parser.add_argument("--formats", type=comma_list, default=None, metavar="LIST", help="export formats: html,pdf (default: both)")
-    parser.add_argument("--kernel", default=None, help="Jupyter kernel (default: the declared one, nianbao, else python3)")
+    parser.add_argument(
+        "--formats", type=comma_list, default=None, metavar="LIST", help="export formats: html,pdf (default: both)"
+    )
+    parser.add_argument(
+        "--kernel", default=None, help="Jupyter kernel (default: the declared one, nianbao, else python3)"
+    )
     parser.add_argument("--cell-timeout", type=positive_int, default=600, metavar="SECONDS",
                         help="seconds one cell may run before its notebook fails (default: 600)")  # fmt: skip
 

@@ -51,7 +51,7 @@ COMMANDS_PACKAGE = "nianbao.cli.commands"
 
 def register(
     name: str,
-    help: str,  # noqa: A002 - argparse's own word
+    help: str,
     add_arguments: Callable[[argparse.ArgumentParser], None],
     handler: Callable[[argparse.Namespace], int],
 ) -> None:
@@ -76,12 +76,14 @@ def _discover() -> None:
             continue
         try:
             module = importlib.import_module(f"{COMMANDS_PACKAGE}.{info.name}")
-        except Exception as exc:  # noqa: BLE001 - reported, not hidden
+        except Exception as exc:
             print(f"nianbao: subcommand module {info.name!r} not loaded: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
         if hasattr(module, "add_arguments") and hasattr(module, "run"):
             name = getattr(module, "NAME", info.name.replace("_", "-"))
-            help_text = getattr(module, "HELP", (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else "")
+            help_text = getattr(
+                module, "HELP", (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+            )
             COMMANDS.setdefault(name, Command(help_text, module.add_arguments, module.run))
 
 

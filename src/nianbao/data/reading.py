@@ -208,7 +208,9 @@ def _statements(r: _Reader, raw: dict, uy: UnitYear) -> None:
         where = f"statements[{i}] ({item['id']})"
         st = _statement(r, item, where)
         if st.kind == "count" and not st.subject:
-            raise r.fail(where, "a count statement needs a subject: the table cell it states, e.g. B.new_received.total")
+            raise r.fail(
+                where, "a count statement needs a subject: the table cell it states, e.g. B.new_received.total"
+            )
         for ref_key in ("numerator", "denominator") + (("subject",) if st.kind == "count" else ()):
             ref = getattr(st, ref_key)
             if ref is not None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from nianbao.format import schema
 from nianbao.errors import DataError, UnitError
+from nianbao.format import schema
 from nianbao.roots import REGISTRY_FILE, default_registry_path
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

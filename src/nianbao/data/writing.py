@@ -20,7 +20,12 @@ def _scalar(value: Any) -> str:
         return "~"
     if isinstance(value, (int, Decimal)):
         return str(value)
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
+    return (
+        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000)
+        .strip()
+        .removesuffix("...")
+        .strip()
+    )
 
 
 def _row(values: list) -> str:

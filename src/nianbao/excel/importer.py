@@ -20,10 +20,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from nianbao.data import numbers
-from nianbao.format import schema
-from nianbao.errors import DataError
 from nianbao.data.model import UnitYear
-from nianbao.excel.layout import INFO_ROWS, INFO_SHEET, META_ROWS, META_SHEET, SHEET_NAMES, TEMPLATE_MARK, Label, SheetLayout, workbook_layout
+from nianbao.errors import DataError
+from nianbao.excel.layout import (
+    INFO_ROWS,
+    INFO_SHEET,
+    META_ROWS,
+    META_SHEET,
+    SHEET_NAMES,
+    TEMPLATE_MARK,
+    Label,
+    SheetLayout,
+    workbook_layout,
+)
+from nianbao.format import schema
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _EXCEL_ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
@@ -35,7 +45,9 @@ class WorkbookError(DataError):
 
     def __init__(self, path: Path, problems: list[tuple[str, str]]):
         lines = [f"{place}: {message}" if place else message for place, message in problems]
-        head = f"{path}: cannot import ({len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was written)"
+        head = (
+            f"{path}: cannot import ({len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was written)"
+        )
         super().__init__(head + "\n  " + "\n  ".join(lines), path=path, location=problems[0][0] if problems else None)
         self.problems = problems
 
@@ -69,7 +81,12 @@ def read_workbook(path: Path | str, *, unit: str | None = None, year: int | None
     imported = Imported(uy, path)
     for layout in workbook_layout(uy.format_version):
         if layout.name not in wb.sheetnames:
-            problems.append((layout.name, f"the workbook has no sheet {layout.name!r} ({_table_name(layout)}); sheets: {wb.sheetnames}"))
+            problems.append(
+                (
+                    layout.name,
+                    f"the workbook has no sheet {layout.name!r} ({_table_name(layout)}); sheets: {wb.sheetnames}",
+                )
+            )
             continue
         ws, values = wb[layout.name], cached[layout.name]
         if _check_labels(ws, layout, problems):
@@ -101,10 +118,12 @@ def _open(path: Path):
     if head == _OLE_MAGIC:
         raise refuse("an old binary .xls workbook: open it in Excel or WPS and save it as .xlsx")
     if not zipfile.is_zipfile(path):
-        raise refuse("not an Excel workbook (.xlsx): the file is not a zip package; was a web page or text saved with the .xlsx name?")
+        raise refuse(
+            "not an Excel workbook (.xlsx): the file is not a zip package; was a web page or text saved with the .xlsx name?"
+        )
     try:
         return openpyxl.load_workbook(path, data_only=False), openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged package
+    except Exception as exc:
         raise refuse(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
 
 
@@ -114,7 +133,12 @@ def _meta(wb, unit: str | None, year: int | None, problems: list[tuple[str, str]
         meta = {key: ws.cell(row, 2).value for key, row in META_ROWS.items()}
         where = {key: f"{META_SHEET}!B{row}" for key, row in META_ROWS.items()}
         if meta["template"] != TEMPLATE_MARK:
-            problems.append((where["template"], f"not a workbook made by `nianbao template` (expected {TEMPLATE_MARK!r}, found {meta['template']!r})"))
+            problems.append(
+                (
+                    where["template"],
+                    f"not a workbook made by `nianbao template` (expected {TEMPLATE_MARK!r}, found {meta['template']!r})",
+                )
+            )
             return None
         if not isinstance(meta["year"], int):
             problems.append((where["year"], f"the recorded year is not a year: {meta['year']!r}"))
@@ -127,12 +151,20 @@ def _meta(wb, unit: str | None, year: int | None, problems: list[tuple[str, str]
             return None
         meta["unit"], meta["unit_name"] = str(meta["unit"]), str(meta["unit_name"] or meta["unit"])
     elif unit and year:
-        meta = {"unit": unit, "unit_name": unit, "year": int(year), "format_version": schema.format_version_for_year(int(year))}
+        meta = {
+            "unit": unit,
+            "unit_name": unit,
+            "year": int(year),
+            "format_version": schema.format_version_for_year(int(year)),
+        }
         where = {}
     else:
         problems.append(
-            (META_SHEET, f"the workbook has no (hidden) sheet {META_SHEET!r} recording its unit, year and format; "
-             "make the workbook with `nianbao template`, or give --unit and --year")
+            (
+                META_SHEET,
+                f"the workbook has no (hidden) sheet {META_SHEET!r} recording its unit, year and format; "
+                "make the workbook with `nianbao template`, or give --unit and --year",
+            )
         )
         return None
     if INFO_SHEET in wb.sheetnames:
@@ -141,11 +173,16 @@ def _meta(wb, unit: str | None, year: int | None, problems: list[tuple[str, str]
             shown = info.cell(INFO_ROWS[key], 2).value
             if shown is not None and str(shown).strip() != str(meta[key]):
                 problems.append(
-                    (f"{INFO_SHEET}!B{INFO_ROWS[key]}", f"says {key} {shown!r}, but the workbook was made for "
-                     f"{meta[key]!r} (recorded in its sheet {META_SHEET!r}); make a new template with `nianbao template`")
+                    (
+                        f"{INFO_SHEET}!B{INFO_ROWS[key]}",
+                        f"says {key} {shown!r}, but the workbook was made for "
+                        f"{meta[key]!r} (recorded in its sheet {META_SHEET!r}); make a new template with `nianbao template`",
+                    )
                 )
     if unit is not None and str(unit) not in (meta["unit"], meta["unit_name"]):
-        problems.append((where.get("unit", ""), f"the workbook is for unit {meta['unit']!r} ({meta['unit_name']}), not {unit!r}"))
+        problems.append(
+            (where.get("unit", ""), f"the workbook is for unit {meta['unit']!r} ({meta['unit_name']}), not {unit!r}")
+        )
     if year is not None and int(year) != meta["year"]:
         problems.append((where.get("year", ""), f"the workbook is for year {meta['year']}, not {year}"))
     return meta
@@ -175,8 +212,13 @@ def _check_labels(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> b
     if len(absent) > len(checked) // 2:
         guess = _looks_like(ws, layout)
         hint = f"; it looks like {guess}: is this the right sheet?" if guess else ""
-        problems.append((ws.title, f"this sheet does not have the layout of {layout.name} ({_table_name(layout)}): "
-                                   f"{len(absent)} of its {len(checked)} labels are nowhere in the sheet{hint}"))
+        problems.append(
+            (
+                ws.title,
+                f"this sheet does not have the layout of {layout.name} ({_table_name(layout)}): "
+                f"{len(absent)} of its {len(checked)} labels are nowhere in the sheet{hint}",
+            )
+        )
         return False
     for label in wrong[:_MAX_LABEL_PROBLEMS]:
         problems.append((f"{ws.title}!{label.address}", _label_message(ws, label, index)))
@@ -188,7 +230,9 @@ def _check_labels(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> b
 def _label_message(ws, label: Label, index: dict[str, list[str]]) -> str:
     kind = {"row": "row label", "column": "column header", "group": "header"}[label.role]
     found = ws[label.address].value
-    message = f"expected the {kind} 「{label.text}」, found " + (f"「{found}」" if found not in (None, "") else "a blank cell")
+    message = f"expected the {kind} 「{label.text}」, found " + (
+        f"「{found}」" if found not in (None, "") else "a blank cell"
+    )
     elsewhere = [a for a in index.get(_norm(label.text), []) if a != label.address]
     if elsewhere:
         message += f"; that {kind} is now at {ws.title}!{elsewhere[0]}: rows and columns must not be inserted, deleted or moved"
@@ -230,7 +274,12 @@ def _check_merges(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> N
             continue
         covered = {c.coordinate for row in ws[ref] for c in row} & inputs
         if covered:
-            problems.append((f"{ws.title}!{ref}", f"input cells are merged ({', '.join(sorted(covered)[:4])}): unmerge them, each cell holds one figure"))
+            problems.append(
+                (
+                    f"{ws.title}!{ref}",
+                    f"input cells are merged ({', '.join(sorted(covered)[:4])}): unmerge them, each cell holds one figure",
+                )
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +315,11 @@ def _cell_value(cell, computed, kind: str):
     value = cell.value
     if cell.data_type == "e" or (isinstance(value, str) and value.strip() in _EXCEL_ERRORS):
         return None, f"holds the error {value}: replace it with the number"
-    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")) or type(value).__name__ == "ArrayFormula":
+    if (
+        cell.data_type == "f"
+        or (isinstance(value, str) and value.startswith("="))
+        or type(value).__name__ == "ArrayFormula"
+    ):
         formula = getattr(value, "text", value)
         result = computed.value
         if result is None:
@@ -298,7 +351,9 @@ def _cell_value(cell, computed, kind: str):
             return None, None  # blank or 「—」: unknown
     if reading.problem:
         return None, f"「{reading.text}」 is {numbers.MESSAGES[reading.problem]}" if reading.problem in (
-            numbers.TEXT, numbers.WITH_UNIT) else f"{reading.text}: {numbers.MESSAGES[reading.problem]}"
+            numbers.TEXT,
+            numbers.WITH_UNIT,
+        ) else f"{reading.text}: {numbers.MESSAGES[reading.problem]}"
     return reading.value, None
 
 

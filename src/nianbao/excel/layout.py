@@ -171,7 +171,9 @@ def _table_b(version: str) -> SheetLayout:
             r += 1
     sheet.labels.append(Label(_addr(2, r), spec.row("total").label, "row", _rng(2, r, 3, r)))
     values("total", r)
-    sheet.labels.append(Label(_addr(1, first_result), schema.TABLE_B_RESULTS_HEADER, "group", _rng(1, first_result, 1, r)))
+    sheet.labels.append(
+        Label(_addr(1, first_result), schema.TABLE_B_RESULTS_HEADER, "group", _rng(1, first_result, 1, r))
+    )
     r += 1
     sheet.labels.append(Label(_addr(1, r), spec.row("carried_forward").label, "row", _rng(1, r, 3, r)))
     values("carried_forward", r)
@@ -189,7 +191,9 @@ def _table_c() -> SheetLayout:
     sheet = SheetLayout("C", SHEET_NAMES["C"], width)
     _heading(sheet, f"{SHEET_NAMES['C']}　{schema.TABLE_C_TITLE}")
     sheet.labels.append(Label("A3", schema.TABLE_C_BLOCK_LABEL["review"], "group", _rng(1, 3, ncol, 3)))
-    sheet.labels.append(Label(_addr(ncol + 1, 3), schema.TABLE_C_LITIGATION_HEADER, "group", _rng(ncol + 1, 3, width, 3)))
+    sheet.labels.append(
+        Label(_addr(ncol + 1, 3), schema.TABLE_C_LITIGATION_HEADER, "group", _rng(ncol + 1, 3, width, 3))
+    )
     for b, block in enumerate(schema.TABLE_C_BLOCKS):
         first = 1 + b * ncol
         if b > 0:
@@ -205,7 +209,7 @@ def _table_c() -> SheetLayout:
     return sheet
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def workbook_layout(version: str) -> tuple[SheetLayout, ...]:
     """The three table sheets of a workbook in format ``version``, in order."""
     if version not in schema.FORMAT_VERSIONS:

@@ -15,11 +15,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from nianbao.format import schema
-from nianbao.data.store import DataStore
 from nianbao.atomic import write_atomic
 from nianbao.data.model import UnitYear
-from nianbao.excel.layout import INFO_LABELS, INFO_ROWS, INFO_SHEET, META_ROWS, META_SHEET, TEMPLATE_MARK, SheetLayout, workbook_layout
+from nianbao.data.store import DataStore
+from nianbao.excel.layout import (
+    INFO_LABELS,
+    INFO_ROWS,
+    INFO_SHEET,
+    META_ROWS,
+    META_SHEET,
+    TEMPLATE_MARK,
+    SheetLayout,
+    workbook_layout,
+)
+from nianbao.format import schema
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -41,12 +50,12 @@ INSTRUCTIONS = (
 )
 
 _VALIDATION = {
-    "count": dict(type="whole", operator="between", formula1="0", formula2=str(MAX_VALUE),
-                  prompt="非负整数；留空表示未知", error="请填写非负整数（留空表示未知，不同于0）"),
-    "change": dict(type="whole", operator="between", formula1=str(-MAX_VALUE), formula2=str(MAX_VALUE),
-                   prompt="整数，可为负数；留空表示未知", error="请填写整数（可为负数）"),
-    "amount": dict(type="decimal", operator="between", formula1="0", formula2=str(MAX_VALUE),
-                   prompt="单位：万元，可有小数；留空表示未知", error="请填写以万元为单位的非负数"),
+    "count": {"type": "whole", "operator": "between", "formula1": "0", "formula2": str(MAX_VALUE),
+                  "prompt": "非负整数；留空表示未知", "error": "请填写非负整数（留空表示未知，不同于0）"},
+    "change": {"type": "whole", "operator": "between", "formula1": str(-MAX_VALUE), "formula2": str(MAX_VALUE),
+                   "prompt": "整数，可为负数；留空表示未知", "error": "请填写整数（可为负数）"},
+    "amount": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": str(MAX_VALUE),
+                   "prompt": "单位：万元，可有小数；留空表示未知", "error": "请填写以万元为单位的非负数"},
 }  # fmt: skip
 
 
@@ -60,7 +69,13 @@ def build_workbook(unit: str, unit_name: str, year: int, version: str, values: U
     for layout in workbook_layout(version):
         _table_sheet(wb.create_sheet(layout.name), layout, caption, values)
     meta = wb.create_sheet(META_SHEET)
-    for key, value in (("unit", unit), ("unit_name", unit_name), ("year", int(year)), ("format_version", version), ("template", TEMPLATE_MARK)):
+    for key, value in (
+        ("unit", unit),
+        ("unit_name", unit_name),
+        ("year", int(year)),
+        ("format_version", version),
+        ("template", TEMPLATE_MARK),
+    ):
         meta.cell(META_ROWS[key], 1, key)
         meta.cell(META_ROWS[key], 2, value)
     meta.sheet_state = "hidden"
@@ -124,7 +139,9 @@ def _table_sheet(ws, layout: SheetLayout, caption: str, values: UnitYear | None)
             ws.add_data_validation(dv)
     _widths(ws, layout)
     last = ws.max_row + 2
-    ws.cell(last, 1, "黄色单元格为填报项；留空表示未知（未公布），不同于0。").font = Font(name=FONT, size=9, italic=True)
+    ws.cell(last, 1, "黄色单元格为填报项；留空表示未知（未公布），不同于0。").font = Font(
+        name=FONT, size=9, italic=True
+    )
     ws.freeze_panes = None
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -208,6 +225,6 @@ def _known_name(store: DataStore, unit_id: str) -> str:
         known = registry_for(store.root).find(unit_id)
         if known is not None:
             return known.name
-    except Exception:  # noqa: BLE001 - the registry is optional here
+    except Exception:
         pass
     return unit_id

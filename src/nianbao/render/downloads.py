@@ -145,7 +145,9 @@ def tables_in(nb) -> list[Table]:
         for output in cell.get("outputs", []):
             payload = output.get("data", {}).get(TABLE_MIME)
             if payload:
-                out.append(Table(payload["name"], payload.get("title", payload["name"]), payload["header"], payload["rows"]))
+                out.append(
+                    Table(payload["name"], payload.get("title", payload["name"]), payload["header"], payload["rows"])
+                )
     return out
 
 
@@ -289,7 +291,9 @@ def xlsx_bytes(tables: list[Table], names: list[str], synthetic: bool, label: st
                     cell.number_format = "0." + "0" * len(str(raw).split(".")[1])
         ws.freeze_panes = ws.cell(first + 1, 1)
         for i, h in enumerate(table.header, start=1):
-            width = max([len(str(h))] + [len(str(r[i - 1])) for r in table.rows if i - 1 < len(r) and r[i - 1] is not None])
+            width = max(
+                [len(str(h))] + [len(str(r[i - 1])) for r in table.rows if i - 1 < len(r) and r[i - 1] is not None]
+            )
             ws.column_dimensions[get_column_letter(i)].width = min(60, 4 + 1.6 * width)
     buf = io.BytesIO()
     wb.save(buf)

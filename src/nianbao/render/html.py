@@ -137,7 +137,7 @@ def external_references(html: str) -> list[str]:
     A self-contained page returns ``[]``. Used by the tests and as a last check before writing.
     """
     refs = re.findall(r"""\b(?:src|href|srcset|poster|action)\s*=\s*["']?([^"'\s>]+)""", html, re.IGNORECASE)
-    refs += [u for u in _css_refs(html)]
+    refs += list(_css_refs(html))
     return [r for r in refs if not r.lower().startswith(("data:", "#"))]
 
 
@@ -185,4 +185,10 @@ def page(fragment: str, context: PageContext) -> str:
 
 def report_context(uy: UnitYear, title: str | None = None) -> dict:
     """What the combined report's template knows: title, unit, year, synthetic flag."""
-    return {"title": title or uy.title, "unit_name": uy.unit_name, "unit": uy.unit, "year": uy.year, "synthetic": uy.synthetic}
+    return {
+        "title": title or uy.title,
+        "unit_name": uy.unit_name,
+        "unit": uy.unit,
+        "year": uy.year,
+        "synthetic": uy.synthetic,
+    }

@@ -8,20 +8,19 @@ The command itself is :mod:`nianbao.cli.commands.check`.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.rules import findings as fnd
-from nianbao.data.store import DataStore
 from nianbao.atomic import write_atomic
-from nianbao.roots import shown
-from nianbao.errors import DataError, NianbaoError
-from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear
+from nianbao.data.store import DataStore
+from nianbao.errors import DataError, NianbaoError
+from nianbao.roots import shown
 from nianbao.rules import RULES, check_unit_year
+from nianbao.rules import findings as fnd
+from nianbao.rules.findings import Finding
 
 
 @dataclass
@@ -51,7 +50,7 @@ def data_file_locator(table: str, row_id: str, col_id: str | None) -> str | None
     """Where a cell lives in a data file, as a key path (``table_b.granted.total``)."""
     if table == "B":
         if row_id.startswith("group:"):
-            return f"table_b_groups.{row_id[len('group:'):]}.{col_id}"
+            return f"table_b_groups.{row_id[len('group:') :]}.{col_id}"
         return f"table_b.{row_id}.{col_id}"
     if table == "C":
         return f"table_c.{row_id}.{col_id}"
@@ -135,8 +134,6 @@ def findings_for(unit: str, year: int, data_dir: Path | str | None = None) -> li
 # ---------------------------------------------------------------------------------------------
 
 
-
-
 def format_text(result: CheckResult, *, quiet: bool = False) -> str:
     """Findings grouped by data file, errors first, then a summary line."""
     lines: list[str] = []
@@ -171,14 +168,21 @@ def format_text(result: CheckResult, *, quiet: bool = False) -> str:
 def to_json(result: CheckResult) -> dict:
     return {
         "data_dir": str(result.data_dir),
-        "checked": [{"unit": u.unit, "year": u.year, "format_version": u.format_version, "path": str(u.path)} for u in result.checked],
+        "checked": [
+            {"unit": u.unit, "year": u.year, "format_version": u.format_version, "path": str(u.path)}
+            for u in result.checked
+        ],
         "errors": result.errors,
         "warnings": result.warnings,
         "findings": [f.to_dict() for f in fnd.sorted_findings(result.findings)],
         "file_errors": [
-            {"path": str(e.path) if e.path else None, "location": e.location, "message": str(e)} for e in result.file_errors
+            {"path": str(e.path) if e.path else None, "location": e.location, "message": str(e)}
+            for e in result.file_errors
         ],
-        "rules": {r.id: {"severity": r.severity, "title": r.title, "formula": r.formula, "scope": r.scope} for r in RULES.values()},
+        "rules": {
+            r.id: {"severity": r.severity, "title": r.title, "formula": r.formula, "scope": r.scope}
+            for r in RULES.values()
+        },
     }
 
 

@@ -160,7 +160,9 @@ def _export(task: NotebookTask, nb, pdf: bool) -> tuple[str, str, dict[str, byte
         payloads["html"] = page.encode("utf-8")
     if "pdf" in task.formats and pdf:
         payloads["pdf"] = render_pdf(page, title=task.page.heading if task.part is None else None)
-    tables = downloads.render_downloads(nb, task.stem, synthetic=task.page.synthetic, label=task.label or task.page.heading)
+    tables = downloads.render_downloads(
+        nb, task.stem, synthetic=task.page.synthetic, label=task.label or task.page.heading
+    )
     return fragment, page, payloads, tables
 
 
@@ -236,7 +238,9 @@ def _execute(task: NotebookTask, output: Path, kernel, cell_timeout: float | Non
 # ---------------------------------------------------------------------------------------------
 
 
-def render_combined(parts: Sequence, uy: UnitYear, formats: Sequence[str], title: str | None = None) -> dict[str, bytes]:
+def render_combined(
+    parts: Sequence, uy: UnitYear, formats: Sequence[str], title: str | None = None
+) -> dict[str, bytes]:
     """The combined report's files in memory: format → content. ``parts`` are
     :class:`nianbao.render.combined.PartFragment`."""
     from nianbao.render import combined, pdf

@@ -86,7 +86,9 @@ def kernel_config():
     if os.name != "posix" or len(runtime) > 80:
         return Config()
     os.makedirs(runtime, mode=0o700, exist_ok=True)
-    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}})
+    return Config(
+        {"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}}
+    )
 
 
 def _warm_code(imports: tuple[str, ...]) -> str:
@@ -171,7 +173,7 @@ class WarmKernel:
             client = self.km.client()
             client.start_channels()
             try:
-                run_sync(client._async_wait_for_ready)(timeout=timeout)  # noqa: SLF001 - wait_for_ready's coroutine
+                run_sync(client._async_wait_for_ready)(timeout=timeout)
             except RuntimeError as exc:
                 client.stop_channels()
                 raise KernelStartError(f"the kernel does not answer: {exc}{self.tail()}") from None

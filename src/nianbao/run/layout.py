@@ -1,9 +1,9 @@
 """Where each run writes, under the output folder (``outputs/`` by default)::
 
-    OUT/<unit>/<year>/                      nianbao report (and each batch job)
-    OUT/<unit>/trends/trends_<first>-<last>.*   nianbao trends
-    OUT/<parent>/<year>/comparison.*        nianbao compare --parent
-    OUT/comparisons/<year>/<units>/comparison.*  nianbao compare --units
+OUT/<unit>/<year>/                      nianbao report (and each batch job)
+OUT/<unit>/trends/trends_<first>-<last>.*   nianbao trends
+OUT/<parent>/<year>/comparison.*        nianbao compare --parent
+OUT/comparisons/<year>/<units>/comparison.*  nianbao compare --units
 """
 
 from __future__ import annotations

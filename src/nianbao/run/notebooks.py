@@ -69,7 +69,9 @@ class ReportSpec:
         try:
             return self.notebooks[notebook_id]
         except KeyError:
-            raise NianbaoError(f"no notebook {notebook_id!r} declared in {SPEC_FILE}; declared: {sorted(self.notebooks)}") from None
+            raise NianbaoError(
+                f"no notebook {notebook_id!r} declared in {SPEC_FILE}; declared: {sorted(self.notebooks)}"
+            ) from None
 
 
 def load_report_spec(path: Path | None = None) -> ReportSpec:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nianbao.roots import PROJECT_ROOT, resolve_data_dir
 from nianbao.data.store import DataStore
-from nianbao.errors import NianbaoError
-from nianbao.run.notebooks import load_report_spec
 from nianbao.data.units import registry_for
+from nianbao.errors import NianbaoError
+from nianbao.roots import PROJECT_ROOT, resolve_data_dir
+from nianbao.run.notebooks import load_report_spec
 
 DEFAULT_WORKDIR = PROJECT_ROOT / "work-notebooks"
 TRENDS_YEARS = 5  # the trends notebook looks back this many years, as far as there is data
@@ -66,15 +66,23 @@ def _plan(unit: str, year: int, store: DataStore, sections: list[str] | None) ->
     has_units = any(store.try_load(c.id, year) is not None for c in children)
     years = [y for y in store.years(unit) if year - TRENDS_YEARS < y <= year]
     extra = {
-        "trends": (spec.notebook("trends").notebook, {"unit": unit, "first_year": min(years), "last_year": year, "data_dir": data}),
-        "comparison": (spec.notebook("comparison").notebook, {"year": year, "units": "", "parent": unit, "data_dir": data}),
+        "trends": (
+            spec.notebook("trends").notebook,
+            {"unit": unit, "first_year": min(years), "last_year": year, "data_dir": data},
+        ),
+        "comparison": (
+            spec.notebook("comparison").notebook,
+            {"year": year, "units": "", "parent": unit, "data_dir": data},
+        ),
     }
     keys = sections or [str(s.part) for s in spec.sections] + ["trends"] + (["comparison"] if has_units else [])
     plan = []
     for key in keys:
         if key in extra:
             if key == "comparison" and not has_units:
-                raise NianbaoError(f"{unit} has no units with {year} data to compare; use the comparison notebook with units=...")
+                raise NianbaoError(
+                    f"{unit} has no units with {year} data to compare; use the comparison notebook with units=..."
+                )
             plan.append(extra[key])
             continue
         try:

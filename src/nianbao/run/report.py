@@ -89,7 +89,9 @@ def build_report(
     report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=[], findings=findings)
     skipped = _combined_skipped(spec, chosen, fmts)
     with worker.pool(n_workers, kernel_name) as workers_pool:
-        scheduler = ReportScheduler(workers_pool, n_workers, tasks, uy, title, combined=skipped is None, on_section=on_section)
+        scheduler = ReportScheduler(
+            workers_pool, n_workers, tasks, uy, title, combined=skipped is None, on_section=on_section
+        )
         report.sections, combined = scheduler.run()
     _put_combined(report, spec.combined, skipped, combined)
     report.seconds = time.perf_counter() - started

@@ -93,7 +93,9 @@ def excerpt(source: str, line: int | None = None) -> str:
     lines = source.rstrip().splitlines()
     if line is not None and 1 <= line <= len(lines):
         first = max(1, line - (EXCERPT_LINES - 2))
-        shown_lines = [f"{'→' if n == line else ' '} {lines[n - 1]}" for n in range(first, min(line + 1, len(lines)) + 1)]
+        shown_lines = [
+            f"{'→' if n == line else ' '} {lines[n - 1]}" for n in range(first, min(line + 1, len(lines)) + 1)
+        ]
         if first > 1:
             shown_lines.insert(0, "  ...")
         if line + 1 < len(lines):
@@ -185,5 +187,7 @@ class ReportResult:
             lines.append(f"{'report':<24} {'-':<6} {'':>7}  {self.combined_skipped}")
         failed = len(self.failed) + (1 if self.combined_error else 0)
         status = "ok" if self.ok else f"{failed} failed"
-        lines.append(f"{self.unit} {self.year}: {status} in {self.seconds:.1f}s (kernel {self.kernel}) → {shown(self.folder)}")
+        lines.append(
+            f"{self.unit} {self.year}: {status} in {self.seconds:.1f}s (kernel {self.kernel}) → {shown(self.folder)}"
+        )
         return lines

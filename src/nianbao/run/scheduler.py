@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 
 from nianbao.data.model import UnitYear
 from nianbao.render.combined import PartFragment
-from nianbao.run.execute import NotebookTask, Outcome, commit, produce, render_combined, render_pdf_later, render_report_workbook
+from nianbao.run.execute import (
+    NotebookTask,
+    Outcome,
+    commit,
+    produce,
+    render_combined,
+    render_pdf_later,
+    render_report_workbook,
+)
 from nianbao.run.results import NotebookResult
 
 EXECUTE, COMBINED, PDF, WORKBOOK = 0, 1, 2, 3  # priorities: lower runs first

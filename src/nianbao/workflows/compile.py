@@ -17,12 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from nianbao.format import schema
-from nianbao.data.store import DataStore
-from nianbao.errors import NianbaoError
-from nianbao.rules.findings import Finding
 from nianbao.data.model import UnitYear, Value
+from nianbao.data.store import DataStore
 from nianbao.data.units import Unit, registry_for
+from nianbao.errors import NianbaoError
+from nianbao.format import schema
+from nianbao.rules.findings import Finding
 
 #: Table A columns whose cells add up across units. The 2019 format's 上一年项目数量 and 本年增/减
 #: count entries of each unit's own list (权责清单, 收费目录); a city-wide list is deduplicated,
@@ -105,8 +105,12 @@ class Compilation:
         if self.stored is None:
             lines.append("  no stored data file for the parent: nothing to compare (G1)")
         elif self.findings:
-            lines.append(f"  G1: {len(self.findings)} stored figures of {self.stored.path} differ from the sum of the units:")
-            lines.extend(f"    {f.location.describe()}: stored {f.found}, units sum to {f.expected}" for f in self.findings)
+            lines.append(
+                f"  G1: {len(self.findings)} stored figures of {self.stored.path} differ from the sum of the units:"
+            )
+            lines.extend(
+                f"    {f.location.describe()}: stored {f.found}, units sum to {f.expected}" for f in self.findings
+            )
         else:
             lines.append("  G1: every stored Table B and C figure that can be checked equals the sum of the units")
         return lines
@@ -139,31 +143,16 @@ def compile_parent(
     """
     registry = registry_for(store.root)
     parent_unit = registry.get(parent)
-    wanted = [registry.get(u).id if registry.find(u) else store.resolve_unit(u) for u in units] if units else [
-        u.id for u in registry.children(parent_unit.id)
-    ]
+    wanted = (
+        [registry.get(u).id if registry.find(u) else store.resolve_unit(u) for u in units]
+        if units
+        else [u.id for u in registry.children(parent_unit.id)]
+    )
     if not wanted:
         raise CompileError(f"{parent_unit.id} ({parent_unit.name}) has no units in {registry.path} to compile from")
     if parent_unit.id in wanted:
         raise CompileError(f"{parent_unit.id} cannot be compiled from itself")
-    children, without = [], []
-    for unit_id in wanted:
-        uy = store.try_load(unit_id, int(year))
-        if uy is None:
-            without.append(unit_id)
-        else:
-            children.append(uy)
-    if not children:
-        raise CompileError(f"none of the {len(wanted)} units of {parent_unit.id} has data for {year} under {store.root}")
-    if without and not allow_missing:
-        raise CompileError(
-            f"no {year} data under {store.root} for {len(without)} of {len(wanted)} units of {parent_unit.id}: "
-            f"{', '.join(without)}; the sum would lack them (use --allow-missing to compile from the others)"
-        )
-    versions = {c.format_version for c in children}
-    if len(versions) > 1:
-        by_version = {v: [c.unit for c in children if c.format_version == v] for v in sorted(versions)}
-        raise CompileError(f"units of {parent_unit.id} use different format versions in {year}: {by_version}")
+    children, without = _load_units(parent_unit, wanted, int(year), store, allow_missing)
 
     stored = store.try_load(parent_unit.id, int(year))
     summed, unknown = sum_unit_years(children, parent_unit, int(year), stored)
@@ -180,6 +169,29 @@ def compile_parent(
     if stored is not None:
         comp.findings = g1_findings(stored, children)
     return comp
+
+
+def _load_units(parent: Unit, wanted: list[str], year: int, store: DataStore, allow_missing: bool):
+    """The units' unit-years for ``year`` and the units without data; refuses what cannot be summed."""
+    children, without = [], []
+    for unit_id in wanted:
+        uy = store.try_load(unit_id, year)
+        if uy is None:
+            without.append(unit_id)
+        else:
+            children.append(uy)
+    if not children:
+        raise CompileError(f"none of the {len(wanted)} units of {parent.id} has data for {year} under {store.root}")
+    if without and not allow_missing:
+        raise CompileError(
+            f"no {year} data under {store.root} for {len(without)} of {len(wanted)} units of {parent.id}: "
+            f"{', '.join(without)}; the sum would lack them (use --allow-missing to compile from the others)"
+        )
+    versions = {c.format_version for c in children}
+    if len(versions) > 1:
+        by_version = {v: [c.unit for c in children if c.format_version == v] for v in sorted(versions)}
+        raise CompileError(f"units of {parent.id} use different format versions in {year}: {by_version}")
+    return children, without
 
 
 def sum_unit_years(

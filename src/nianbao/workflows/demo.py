@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from nianbao.format import schema
-from nianbao.workflows.compile import sum_unit_years
-from nianbao.roots import PROJECT_ROOT
 from nianbao.atomic import write_atomic
+from nianbao.data.model import Figure, NarrativeItem, UnitYear
 from nianbao.data.reading import load_unit_year
+from nianbao.data.units import Registry, Unit, load_registry
 from nianbao.data.writing import save_unit_year
 from nianbao.errors import NianbaoError
-from nianbao.data.model import Figure, NarrativeItem, UnitYear
-from nianbao.data.units import Registry, Unit, load_registry
+from nianbao.format import schema
+from nianbao.roots import PROJECT_ROOT
+from nianbao.workflows.compile import sum_unit_years
 
 DEFAULT_SEED = 2024
 DEFAULT_YEARS = tuple(range(2019, 2024))
@@ -176,7 +176,11 @@ def _table_b(uy: UnitYear, rng: random.Random, mean: float, state: _UnitState, b
 
 def _table_c(uy: UnitYear, rng: random.Random) -> None:
     answered = uy.table_b[("total", "total")]
-    shares = {"review": rng.uniform(0.015, 0.04), "litigation_direct": rng.uniform(0.008, 0.02), "litigation_after_review": rng.uniform(0.003, 0.012)}
+    shares = {
+        "review": rng.uniform(0.015, 0.04),
+        "litigation_direct": rng.uniform(0.008, 0.02),
+        "litigation_after_review": rng.uniform(0.003, 0.012),
+    }
     cols = [c for c in schema.TABLE_C_COLUMN_IDS if c != "total"]
     for block in schema.TABLE_C_BLOCK_IDS:
         total = round(answered * shares[block])
@@ -201,7 +205,9 @@ def _table_a(uy: UnitYear, rng: random.Random, unit: Unit, zero: bool, state: _U
                 before = rng.randint(*start) * active
             repealed = min(before, rng.randint(0, issued // 2 + 2)) * active
             state.in_force[row] = before + issued - repealed  # X2 holds exactly
-            uy.table_a.update({(row, "issued"): issued, (row, "repealed"): repealed, (row, "in_force"): state.in_force[row]})
+            uy.table_a.update(
+                {(row, "issued"): issued, (row, "repealed"): repealed, (row, "in_force"): state.in_force[row]}
+            )
         for row, mean in (("licensing", 2500), ("penalty", 700), ("coercion", 40)):
             uy.table_a[(row, "decisions")] = round(mean * scale)
         uy.table_a[("fees", "fee_amount")] = Decimal(rng.randint(0, 90_000) * active) / 100  # 万元
@@ -211,13 +217,17 @@ def _table_a(uy: UnitYear, rng: random.Random, unit: Unit, zero: bool, state: _U
         published = made
         total = state.total_public.get(row, rng.randint(20, 200) * active if row == "normative_documents" else 0)
         state.total_public[row] = total + published
-        uy.table_a.update({(row, "made"): made, (row, "published"): published, (row, "total_public"): state.total_public[row]})
+        uy.table_a.update(
+            {(row, "made"): made, (row, "published"): published, (row, "total_public"): state.total_public[row]}
+        )
     for row, (items, decisions) in (
         ("licensing", (60, 2500)), ("other_services", (30, 800)), ("penalty", (900, 700)), ("coercion", (40, 40)),
     ):  # fmt: skip
         prev = state.items.get(row, round(items * rng.uniform(0.5, 1.5)) * active)
         change = max(-prev, round(prev * rng.uniform(-0.15, 0.1))) * active
-        uy.table_a.update({(row, "prev_items"): prev, (row, "change"): change, (row, "decisions"): round(decisions * scale)})
+        uy.table_a.update(
+            {(row, "prev_items"): prev, (row, "change"): change, (row, "decisions"): round(decisions * scale)}
+        )
         state.items[row] = prev + change
     prev = state.items.get("fees", rng.randint(0, 12) * active)
     change = max(-prev, rng.randint(-2, 1)) * active
@@ -240,7 +250,12 @@ _OVERVIEW = {
 def _extras(uy: UnitYear, rng: random.Random, unit: Unit, zero: bool) -> None:
     """A few figures and narrative items, so parts 1, 5 and 6 have something to show."""
     uy.figures["press_conferences"] = Figure(
-        "press_conferences", "举办新闻发布会", rng.randint(0, 6) if zero else rng.randint(4, 40), "场", 1, area="proactive"
+        "press_conferences",
+        "举办新闻发布会",
+        rng.randint(0, 6) if zero else rng.randint(4, 40),
+        "场",
+        1,
+        area="proactive",
     )
     uy.figures["processing_fees"] = Figure("processing_fees", "收取信息处理费", 0, "元", 6)
     name = unit.name
@@ -269,7 +284,7 @@ def generate(
 ) -> list[UnitYear]:
     """Every unit-year of the demo data set, parents compiled from their units."""
     registry = registry or load_registry()
-    years = sorted(set(int(y) for y in years))
+    years = sorted({int(y) for y in years})
     if not years or years != list(range(years[0], years[-1] + 1)):
         raise DemoError(f"years must be consecutive (carry-forwards chain from year to year), got {years}")
     parents = {u.id for u in registry.parents()}
@@ -337,7 +352,9 @@ def write_demo(
     unit_years = generate(years, seed, registry)
     files = tuple(save_unit_year(uy, folder) for uy in unit_years)
     write_atomic(folder / "README.md", _readme(seed, sorted({uy.year for uy in unit_years})))
-    return DemoResult(folder, files, len({uy.unit for uy in unit_years}), tuple(sorted({uy.year for uy in unit_years})), seed)
+    return DemoResult(
+        folder, files, len({uy.unit for uy in unit_years}), tuple(sorted({uy.year for uy in unit_years})), seed
+    )
 
 
 def _real_files(folder: Path) -> list[Path]:

@@ -11,13 +11,13 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.rules import findings as fnd
+from nianbao.data.model import UnitYear
 from nianbao.data.store import DataStore
 from nianbao.data.writing import save_unit_year
 from nianbao.errors import DataError
-from nianbao.rules.findings import Finding
-from nianbao.data.model import UnitYear
 from nianbao.rules import Locator, check_unit_year
+from nianbao.rules import findings as fnd
+from nianbao.rules.findings import Finding
 
 
 class ImportRefused(DataError):

@@ -12,21 +12,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the saved page (.html) or text (.txt) of a published report")
     parser.add_argument("--unit", help="the unit (id or name) when the page's title does not say, or to override it")
     parser.add_argument("--year", type=int, help="the reporting year when the page's title does not say")
-    parser.add_argument("--data", help="data folder or alias: previous years for X1/X2, and where --import writes (default: data/)")
-    parser.add_argument("--json", metavar="PATH", help="write the audit as JSON to PATH ('-': standard output, instead of the text)")
-    parser.add_argument("--import", dest="do_import", action="store_true", help="also write the page's tables and narrative figures into the data folder")
+    parser.add_argument(
+        "--data", help="data folder or alias: previous years for X1/X2, and where --import writes (default: data/)"
+    )
+    parser.add_argument(
+        "--json", metavar="PATH", help="write the audit as JSON to PATH ('-': standard output, instead of the text)"
+    )
+    parser.add_argument(
+        "--import",
+        dest="do_import",
+        action="store_true",
+        help="also write the page's tables and narrative figures into the data folder",
+    )
     parser.add_argument("--force", action="store_true", help="with --import: write even when the audit found errors")
-    parser.add_argument("--html", metavar="PATH", help="also run the audit notebook and write it as a self-contained HTML page")
+    parser.add_argument(
+        "--html", metavar="PATH", help="also run the audit notebook and write it as a self-contained HTML page"
+    )
     parser.add_argument("--pdf", metavar="PATH", help="also run the audit notebook and write it as PDF")
     parser.add_argument("--kernel", help="Jupyter kernel for --html/--pdf (default: nianbao, else python3)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.rules.check import write_json
-    from nianbao.errors import DataError
     from nianbao.audit import audit_file
     from nianbao.audit.imports import import_audit
     from nianbao.audit.output import format_text, to_json
+    from nianbao.errors import DataError
+    from nianbao.rules.check import write_json
 
     try:
         result = audit_file(args.file, unit=args.unit, year=args.year, data_dir=args.data)

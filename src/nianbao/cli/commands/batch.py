@@ -11,23 +11,54 @@ HELP = "run the report for many units and years: skips what is up to date, survi
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--units", type=cli_args.comma_list, default=None, metavar="LIST",
-                        help="units by id or name, e.g. huangpu,徐汇区 (default: every unit with data)")
-    parser.add_argument("--parent", type=cli_args.comma_list, default=None, metavar="LIST",
-                        help="every unit of these parents, e.g. shanghai (its 16 districts and agencies)")
-    parser.add_argument("--years", type=cli_args.years, default=None, metavar="YEARS",
-                        help="e.g. 2019-2023 or 2020,2022 (default: every year with data)")
-    parser.add_argument("--sections", type=cli_args.comma_list, default=None, metavar="LIST",
-                        help="parts by number or id (default: all; the combined report needs all)")
-    parser.add_argument("--workers", type=cli_args.positive_int, default=None, help="local worker processes (default: 2)")
-    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                        help="run on this Dask scheduler's cluster instead (--out must be a folder every worker shares)")
+    parser.add_argument(
+        "--units",
+        type=cli_args.comma_list,
+        default=None,
+        metavar="LIST",
+        help="units by id or name, e.g. huangpu,徐汇区 (default: every unit with data)",
+    )
+    parser.add_argument(
+        "--parent",
+        type=cli_args.comma_list,
+        default=None,
+        metavar="LIST",
+        help="every unit of these parents, e.g. shanghai (its 16 districts and agencies)",
+    )
+    parser.add_argument(
+        "--years",
+        type=cli_args.years,
+        default=None,
+        metavar="YEARS",
+        help="e.g. 2019-2023 or 2020,2022 (default: every year with data)",
+    )
+    parser.add_argument(
+        "--sections",
+        type=cli_args.comma_list,
+        default=None,
+        metavar="LIST",
+        help="parts by number or id (default: all; the combined report needs all)",
+    )
+    parser.add_argument(
+        "--workers", type=cli_args.positive_int, default=None, help="local worker processes (default: 2)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run on this Dask scheduler's cluster instead (--out must be a folder every worker shares)",
+    )
     cli_args.add_data(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the project's outputs/)")
     parser.add_argument("--spec", type=Path, default=None, help="report declaration (default: notebooks/report.toml)")
     cli_args.add_run_options(parser)
-    parser.add_argument("--job-timeout", type=cli_args.positive_int, default=None, metavar="SECONDS",
-                        help="seconds one job (unit-year) may take before it is stopped (default: no limit)")
+    parser.add_argument(
+        "--job-timeout",
+        type=cli_args.positive_int,
+        default=None,
+        metavar="SECONDS",
+        help="seconds one job (unit-year) may take before it is stopped (default: no limit)",
+    )
     parser.add_argument("--rerun", action="store_true", help="run every job, even those whose inputs are unchanged")
     cli_args.add_force(parser, "build unit-years whose data `nianbao check` finds errors in (default: such jobs fail)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (job lines are still printed)")  # fmt: skip
@@ -39,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     from nianbao.cli.main import EXIT_FAILED, EXIT_OK
     from nianbao.roots import shown
 
-    progress = Progress(bar=False if args.no_progress else None, workers=None if args.scheduler else (args.workers or 2))
+    progress = Progress(
+        bar=False if args.no_progress else None, workers=None if args.scheduler else (args.workers or 2)
+    )
     plan = batch.plan_batch(
         args.units,
         args.years,

@@ -11,9 +11,13 @@ HELP = "run the comparison notebook for a year and a set of units (or a parent's
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True, help="reporting year")
-    parser.add_argument("--parent", default=None, help="compare all units of this parent, beside its own figures (e.g. shanghai)")
+    parser.add_argument(
+        "--parent", default=None, help="compare all units of this parent, beside its own figures (e.g. shanghai)"
+    )
     parser.add_argument("--units", default=None, help="comma-separated units (ids or names) instead of a parent's")
-    parser.add_argument("--threshold", type=int, default=0, help="leave out units that answered fewer applications (default: 0)")
+    parser.add_argument(
+        "--threshold", type=int, default=0, help="leave out units that answered fewer applications (default: 0)"
+    )
     parser.add_argument("--rank-by", default="new_received", help="measure to rank by (default: new_received)")
     cli_args.add_data(parser)
     parser.add_argument("--out", default=None, help="output folder (default: outputs/)")

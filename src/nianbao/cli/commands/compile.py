@@ -11,8 +11,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--parent", required=True, help="the compiling unit, id or name (e.g. shanghai, 上海市)")
     parser.add_argument("--year", type=int, required=True, help="reporting year")
     parser.add_argument("--data", default=None, help="data folder or alias (default: data/; 'demo' = data/demo)")
-    parser.add_argument("--units", default=None, help="comma-separated units to compile (default: the parent's units in the registry)")
-    parser.add_argument("--allow-missing", action="store_true", help="compile from the units that have data, listing the others")
+    parser.add_argument(
+        "--units", default=None, help="comma-separated units to compile (default: the parent's units in the registry)"
+    )
+    parser.add_argument(
+        "--allow-missing", action="store_true", help="compile from the units that have data, listing the others"
+    )
     parser.add_argument("--write", action="store_true", help="write the compiled unit-year into the data folder")
     parser.add_argument(
         "--replace", action="store_true",
@@ -21,11 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.workflows.compile import compile_parent, merged_with_stored
     from nianbao.data.store import DataStore
+    from nianbao.data.units import registry_for
     from nianbao.data.writing import save_unit_year
     from nianbao.errors import NianbaoError
-    from nianbao.data.units import registry_for
+    from nianbao.workflows.compile import compile_parent, merged_with_stored
 
     store = DataStore(args.data)
     units = [u.strip() for u in args.units.split(",") if u.strip()] if args.units else None

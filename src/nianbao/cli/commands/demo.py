@@ -10,13 +10,15 @@ HELP = "generate synthetic, rule-consistent demo data (示例数据) for every u
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, help="folder to write (default: data/demo); never one holding real data")
     parser.add_argument("--years", default="2019-2023", help="consecutive years, FIRST-LAST (default: 2019-2023)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: 2024); the same seed writes the same files")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: 2024); the same seed writes the same files"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    from nianbao.errors import NianbaoError
     from nianbao.roots import shown
     from nianbao.workflows.demo import DEFAULT_SEED, write_demo
-    from nianbao.errors import NianbaoError
 
     try:
         first, _, last = args.years.partition("-")

@@ -14,13 +14,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="refuse the workbook unless it is for this unit")
     parser.add_argument("--year", type=int, help="refuse the workbook unless it is for this year")
     parser.add_argument("--data", help="data folder or alias (default: data/)")
-    parser.add_argument("--force", action="store_true", help="write even when the figures break a rule (readable cells are still required)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write even when the figures break a rule (readable cells are still required)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.rules import findings as fnd
     from nianbao.errors import DataError
     from nianbao.excel.importer import read_workbook
+    from nianbao.rules import findings as fnd
     from nianbao.workflows.importing import import_unit_year
 
     try:
@@ -32,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     uy = result.uy
     counts = f"{len(uy.table_a)} Table A, {len(uy.table_b)} Table B and {len(uy.table_c)} Table C cells"
     blank = f"; {imported.blank} blank cells are unknown" if imported.blank else ""
-    print(f"{'updated' if result.replaced else 'wrote'} {result.path}: {uy.unit_name} {uy.year} (format {uy.format_version}), {counts}{blank}")
+    print(
+        f"{'updated' if result.replaced else 'wrote'} {result.path}: {uy.unit_name} {uy.year} (format {uy.format_version}), {counts}{blank}"
+    )
     for f in fnd.sorted_findings(result.findings):
         print("  " + f.text().replace("\n", "\n  "))
     return 1 if fnd.has_errors(result.findings) else 0

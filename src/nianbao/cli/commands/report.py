@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
         on_section=show,
     )  # fmt: skip
     if report.findings:
-        print(f"data check: {summary_line(report.findings)} (`nianbao check --unit {report.unit} --year {report.year}` for details)")
+        print(
+            f"data check: {summary_line(report.findings)} (`nianbao check --unit {report.unit} --year {report.year}` for details)"
+        )
     for line in report.describe():
         print(line)
     return 0 if report.ok else 1

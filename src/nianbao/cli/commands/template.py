@@ -12,7 +12,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True, help="reporting year")
     parser.add_argument("--out", "-o", help="the workbook to write (default: <unit>_<year>.xlsx here)")
     parser.add_argument("--data", help="data folder or alias (default: data/)")
-    parser.add_argument("--format-version", choices=("2019", "2021"), help="format version (default: the data file's, else the year's)")
+    parser.add_argument(
+        "--format-version", choices=("2019", "2021"), help="format version (default: the data file's, else the year's)"
+    )
     parser.add_argument("--unit-name", help="the unit's Chinese name, for a unit nianbao does not know yet")
     parser.add_argument("--blank", action="store_true", help="do not pre-fill the figures already in the data folder")
 
@@ -21,8 +23,13 @@ def run(args: argparse.Namespace) -> int:
     from nianbao.excel.template import write_template
 
     path, prefilled = write_template(
-        args.unit, args.year, args.out, data_dir=args.data, version=args.format_version,
-        unit_name=args.unit_name, prefill=not args.blank,
+        args.unit,
+        args.year,
+        args.out,
+        data_dir=args.data,
+        version=args.format_version,
+        unit_name=args.unit_name,
+        prefill=not args.blank,
     )
     note = f", pre-filled from {prefilled.path.name}" if prefilled is not None and prefilled.path else ""
     print(f"wrote {path}{note}")
