@@ -312,9 +312,9 @@ def written(content: bytes, name: str):
 
 case("page-empty", "an empty page file", 2, "page.html: the file is empty: nothing to audit")(written(b"", "page.html"))
 case("page-blank", "a page of white space only", 2, "the file is empty")(written(b"  \n\n\t ", "page.html"))
-case("page-pdf", "a PDF saved as .html", 2, "a binary file (workbook, Word document or PDF)")(
-    written(b"%PDF-1.7\n%\xe2\xe3\n", "page.html")
-)
+case(
+    "page-pdf", "a damaged PDF saved as .html (read as PDF, by its content)", 2, "page.html: a PDF that cannot be read"
+)(written(b"%PDF-1.7\n%\xe2\xe3\n", "page.html"))
 case("page-workbook", "a workbook given to audit", 2, "use `nianbao import` for workbooks")(
     written(b"PK\x03\x04" + b"\0" * 100, "page.xlsx")
 )

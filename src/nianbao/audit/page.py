@@ -30,6 +30,22 @@ class Cell:
     header: bool = False  # <th>
     row: int = 0  # 0-based row of the table
     index: int = 0  # 0-based position of the cell in its row
+    page: int | None = None  # 1-based page of a PDF or scan the cell was read on
+    confidence: float | None = None  # OCR confidence (0–100, its least sure word) when OCR'd
+
+
+class Paragraph(str):
+    """A paragraph read from a paged document: a ``str`` that also knows its page and, when
+    OCR'd, its confidence (0–100, its least sure word)."""
+
+    page: int | None
+    confidence: float | None
+
+    def __new__(cls, text: str, page: int | None = None, confidence: float | None = None):
+        made = super().__new__(cls, text)
+        made.page = page
+        made.confidence = confidence
+        return made
 
 
 @dataclass

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nianbao.audit import labels
+from nianbao.audit.formats import read_document
 from nianbao.audit.narrative import Narrative, extract
-from nianbao.audit.page import Page, Table, parse_html, parse_text
-from nianbao.audit.source import read_source
+from nianbao.audit.page import Page, Table
 from nianbao.audit.tables import Problem, TableRead, classify, read_table_a, read_table_b, read_table_c
 from nianbao.audit.texttables import find_tables
 from nianbao.data.model import UnitYear
@@ -44,7 +44,7 @@ class AuditError(DataError):
 @dataclass
 class AuditResult:
     path: Path
-    kind: str  # "html" or "text"
+    kind: str  # the format read: "html", "text", "pdf", "docx", "doc", "wps" or "image"
     encoding: str
     title: str
     uy: UnitYear  # the tables as published (unreadable cells unknown) with the narrative's figures
@@ -79,15 +79,14 @@ def audit_file(
     year: int | None = None,
     data_dir: Path | str | None = None,
 ) -> AuditResult:
-    """Audit a saved page (HTML) or text of a published report.
+    """Audit a published report: a saved page (HTML), text, PDF, DOCX, DOC, WPS or image.
 
     ``unit``/``year`` override what the page's title says. With a data folder holding the unit's
     previous year, X1 and X2 are checked too.
     """
-    source = read_source(path)
-    page = parse_html(source.text) if source.is_html else parse_text(source.text)
-    notes = list(source.problems)
-    tables, paragraphs = _sort_blocks(page, source.is_html)
+    source = read_document(path)  # any format, recognised by content
+    page, notes = source.page, list(source.notes)
+    tables, paragraphs = _sort_blocks(page, source.structured)
     for kind, found in tables.items():
         if kind in ("B", "C") and len(found) > 1:
             numbers = "、".join(str(t.number) for t in found)
@@ -122,7 +121,7 @@ def audit_file(
     narrative = extract(paragraphs)
     uy.statements.update(narrative.statements)
     uy.figures.update(narrative.figures)
-    result = AuditResult(source.path, "html" if source.is_html else "text", source.encoding, title, uy, version, evidence,
+    result = AuditResult(source.path, source.format, source.encoding, title, uy, version, evidence,
                          reads, narrative, [], notes, tables)  # fmt: skip
     result.findings = _findings(result, data_dir)
     return result

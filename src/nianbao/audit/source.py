@@ -46,11 +46,18 @@ def read_source(path: Path | str) -> Source:
     if len(data) > MAX_BYTES:
         raise SourceError(f"{path}: {len(data)} bytes is too large for a saved report page", path=path)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or data[:5] == b"%PDF-":
-        raise SourceError(
-            f"{path}: a binary file (workbook, Word document or PDF), not a web page or text; "
-            "use `nianbao import` for workbooks, or save the report's web page as HTML",
-            path=path,
+        from nianbao.audit.formats.detect import detect_bytes  # documents have readers of their own
+
+        found = detect_bytes(data[:8192], path)
+        what = (
+            (
+                f"a {found.format.upper()} document, not a web page or text: read it with "
+                "nianbao.audit.formats.read_document (as `nianbao audit` does)"
+            )
+            if found.ok
+            else found.reason
         )
+        raise SourceError(f"{path}: {what}", path=path)  # fmt: skip
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise SourceError(f"{path}: a binary file (it contains NUL bytes), not a web page or text", path=path)
     text, encoding, problems = decode(data)
