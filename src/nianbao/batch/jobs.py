@@ -86,7 +86,7 @@ def run_job(spec: JobSpec) -> JobResult:
     failed = [o.result for o in outcomes if not o.result.ok]
     complete = len(outcomes) == len(spec.sections) and not failed
     title = job.report_title(uy)
-    combined = job.render_combined(uy, outcomes, title) if complete and spec.combined else {}
+    combined = job.render_pdfs(uy, outcomes, title, complete and bool(spec.combined))
     with _termination_held():
         results, outputs = job.commit(uy, outcomes, combined, complete, title)
     worker.release_memory()
@@ -167,7 +167,7 @@ class _Job:
                 cell_timeout = math.ceil(min(cell_timeout or left, left))  # nbclient wants whole seconds
             task = NotebookTask.for_section(section, uy, spec.folder, spec.data_dir, spec.kernel, spec.formats,
                                             spec.cell_timeout, title)  # fmt: skip
-            outcome = produce(task, cell_timeout=cell_timeout)
+            outcome = produce(task, cell_timeout=cell_timeout, pdf=False)  # PDFs: render_pdfs()
             outcomes.append(outcome)
             if not outcome.result.ok:
                 if self.deadline is not None and time.perf_counter() >= self.deadline - 1:
@@ -176,16 +176,52 @@ class _Job:
                     break  # the kernel died: the whole job is retried, or reported
         return outcomes, False
 
-    def render_combined(self, uy, outcomes: list, title: str) -> dict[str, bytes]:
+    def render_pdfs(self, uy, outcomes: list, title: str, report: bool) -> dict[str, bytes]:
+        """The sections' PDFs and, for a complete job, ``report.html`` and ``report.pdf``: each page
+        laid out once for both (:mod:`nianbao.render.book`); the combined files are returned."""
         from nianbao.render.combined import PartFragment
-        from nianbao.run.execute import render_combined
+        from nianbao.run.execute import report_html
 
+        combined: dict[str, bytes] = {}
+        pending = [o for o in outcomes if o.result.ok and o.page is not None]
+        parts = [PartFragment(o.result.part, uy.heading(o.result.part), o.fragment or "") for o in outcomes]
         try:
-            parts = [PartFragment(o.result.part, uy.heading(o.result.part), o.fragment or "") for o in outcomes]
-            return render_combined(parts, uy, self.spec.formats, title)
+            if report and "html" in self.spec.formats:
+                combined["html"] = report_html(parts, uy, title)
+            if report and pending:
+                combined["pdf"] = self._book(uy, pending, parts, title)
+                pending = []
         except Exception as exc:
             self.combined_error = f"combined report: {type(exc).__name__}: {exc}"
-            return {}
+            combined = {}
+        for outcome in pending:  # no report: each section laid out on its own, numbered from 1
+            self._standalone_pdf(outcome)
+        return combined
+
+    def _book(self, uy, pending: list, parts: list, title: str) -> bytes:
+        from nianbao.render.book import ReportBook
+        from nianbao.run.execute import print_page, report_pdf
+
+        book = ReportBook([o.result.part for o in pending])
+        pdfs: dict[int, bytes] = {}
+        for outcome in pending:
+            pdfs.update(
+                book.add(outcome.result.part, print_page(outcome.task, outcome.fragment or ""), outcome.task.info)
+            )
+        pdf = report_pdf(book, parts, uy, pending[0].task.info, title)
+        for outcome in pending:
+            outcome.payloads["pdf"], outcome.page = pdfs[outcome.result.part], None
+        return pdf
+
+    def _standalone_pdf(self, outcome) -> None:
+        from nianbao.run.execute import render_pdf_later
+
+        try:
+            outcome.payloads["pdf"], seconds = render_pdf_later(outcome.page, outcome.task.info)
+            outcome.page = None
+            outcome.result.seconds += seconds
+        except Exception as exc:
+            outcome.fail("export", f"{type(exc).__name__}: {exc}")
 
     def commit(self, uy, outcomes: list, combined: dict[str, bytes], complete: bool, title: str):
         """Every output put in place, then the stamp (or none, when the job is not complete)."""

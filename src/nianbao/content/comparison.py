@@ -19,6 +19,7 @@ import seaborn as sns
 
 from nianbao.content import section
 from nianbao.content.charts import PALETTE
+from nianbao.content.figure import COLUMN_WIDTH, Chart
 from nianbao.content.fonts import setup_charts
 from nianbao.content.markup import HtmlTable, macros
 from nianbao.data.model import UnitYear
@@ -264,7 +265,7 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def ranking_chart(comp: Comparison, measure: str):
+def ranking_chart(comp: Comparison, measure: str) -> Chart | None:
     """Horizontal bars of one measure per unit, largest first, coloured by level; for a rate, a
     line at the reference's rate (the parent's, recomputed from its counts)."""
     frame = measures_frame(comp)
@@ -273,33 +274,38 @@ def ranking_chart(comp: Comparison, measure: str):
         return None
     frame = _sort(frame, measure)
     frame["数值"] = frame[measure].astype(float)
-    fig, ax = plt.subplots(figsize=(7.5, 0.2 * len(frame) + 1.3), layout="constrained")
+    setup_charts()
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH, 0.18 * len(frame) + 1.2), layout="constrained")
     palette = {schema.UNIT_LEVELS[k]: v for k, v in LEVEL_COLOURS.items()}
     order = [schema.UNIT_LEVELS[k] for k in LEVEL_COLOURS if schema.UNIT_LEVELS[k] in set(frame["级别"])]
     sns.barplot(data=frame, y="单位", x="数值", hue="级别", hue_order=order, palette=palette, dodge=False, ax=ax)
     is_rate = measures.is_rate(measure)
     for container in ax.containers:
-        ax.bar_label(container, fmt="%.2f%%" if is_rate else "%.0f", fontsize=7, padding=2,
+        ax.bar_label(container, fmt="%.2f%%" if is_rate else "%.0f", fontsize=7.5, padding=2,
                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.85})  # fmt: skip
     top = frame["数值"].max() or 1
     ref = measures.value(comp.reference, measure) if comp.reference is not None else None
     if is_rate and ref is not None:
         ax.axvline(float(ref), color="#333333", linestyle="--", linewidth=1, zorder=1.5)
         ax.text(
-            float(ref), -0.8, f"{comp.reference_label} {ref}%", fontsize=7, ha="center", va="bottom", color="#333333"
+            float(ref), -0.8, f"{comp.reference_label} {ref}%", fontsize=7.5, ha="center", va="bottom", color="#333333"
         )
         top = max(top, float(ref))
     ax.set_xlim(0, top * 1.18)
     ax.set_ylim(len(frame) - 0.5, -1.3 if is_rate and ref is not None else -0.5)
     ax.set_ylabel("")
-    ax.set_xlabel(measures.label(measure), fontsize=8)
+    ax.set_xlabel(measures.label(measure), fontsize=8.5)
     ax.tick_params(axis="y", labelsize=8)
-    ax.legend(title="", fontsize=7, loc="lower right")
-    ax.set_title(f"{comp.year}年各单位{measures.get(measure).label}", fontsize=11)
+    ax.legend(title="", fontsize=8, loc="lower right")
+    ax.set_title(f"{comp.year}年各单位{measures.get(measure).label}")
     left_out = len(comp.shown) - len(frame)
     if left_out:
-        fig.text(0.01, 0.0, f"另有{left_out}个单位无申请或数字未公布，未列出。", fontsize=7, va="bottom")
-    return fig
+        fig.text(0.01, 0.0, f"另有{left_out}个单位无申请或数字未公布，未列出。", fontsize=7.5, va="bottom")
+    shown = "；".join(f"{r['单位']}{measures.fmt(r[measure], measure)}" for _, r in frame.iterrows())
+    reference = f"；{comp.reference_label}{ref}%" if is_rate and ref is not None else ""
+    missing = f"；另有{left_out}个单位无申请或数字未公布" if left_out else ""
+    alt = f"条形图：{comp.year}年各单位{measures.get(measure).label}，从高到低。{shown}{reference}{missing}。"
+    return Chart(fig, alt)
 
 
 def title(comp: Comparison) -> str:

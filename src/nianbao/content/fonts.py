@@ -52,11 +52,19 @@ def setup_charts() -> str:
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
-            "font.sans-serif": [family, "DejaVu Sans"],
+            "font.sans-serif": [family],  # one family, as the text: no other face for digits
             "axes.unicode_minus": False,
+            "font.size": 9,
+            "axes.titlesize": 10,
+            "axes.labelsize": 9,
+            "xtick.labelsize": 8.5,
+            "ytick.labelsize": 8.5,
+            "legend.fontsize": 8.5,
             "figure.dpi": 110,
-            "savefig.dpi": 150,
+            "savefig.dpi": 300,  # only for a raster export; the report's charts are SVG
             "savefig.bbox": "tight",
+            "svg.fonttype": "none",  # text stays text, set by the reader in the named family
+            "svg.hashsalt": "nianbao",  # the same ids every run
         }
     )
     return family

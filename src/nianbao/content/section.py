@@ -61,8 +61,9 @@ def title_block(title: str, subtitle: str, *, synthetic: bool = False, anchor: s
 
 
 def heading(uy: UnitYear, part: int):
-    """The part heading as the section's <h1>, plus the synthetic-data notice when needed."""
-    return title_block(uy.heading(part), uy.title, synthetic=uy.synthetic, anchor=f"part-{part}")
+    """The part heading as the section's <h1>, plus the synthetic-data notice when needed (the
+    report's title is the page's running header, not repeated under every part)."""
+    return title_block(uy.heading(part), "", synthetic=uy.synthetic, anchor=f"part-{part}")
 
 
 def subheading(text: str):
@@ -82,13 +83,18 @@ def note(text: str):
     return _html(macros(TEMPLATE).note(text))
 
 
-def show(fig):
-    """Display a matplotlib figure once and close it (so it is not shown twice)."""
-    import matplotlib.pyplot as plt
+def show(chart):
+    """Display a chart once (SVG with its description, :class:`nianbao.content.figure.Chart`) and
+    close its figure (so it is not shown twice); a bare matplotlib figure is shown as SVG too."""
     from IPython.display import display
 
-    if fig is None:
+    from nianbao.content.figure import Chart
+
+    if chart is None:
         display(note("（数据不足，未生成图表。）"))
         return
-    display(fig)
-    plt.close(fig)
+    if not isinstance(chart, Chart):
+        title = " ".join(ax.get_title() for ax in chart.axes if ax.get_title())
+        chart = Chart(chart, f"图表：{title or '（无标题）'}")
+    display(chart)
+    chart.close()

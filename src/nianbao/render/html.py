@@ -149,13 +149,17 @@ def external_references(html: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def page_templates() -> jinja2.Environment:
     """The Jinja environment of the page templates (``templates/*.j2`` and ``report.css``)."""
-    return jinja2.Environment(
+    from nianbao.render.words import label_words
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["words"] = label_words  # a header label that breaks between words only
+    return env
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.atomic import temp_path, write_atomic
+from nianbao.data import fingerprint
 from nianbao.data.model import UnitYear
 from nianbao.errors import NianbaoError
+from nianbao.render.archival import DocumentInfo
 from nianbao.render.html import PageContext
 from nianbao.run import worker
 from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec, resolve_kernel
@@ -42,6 +44,7 @@ class NotebookTask:
     cell_timeout: int | None = DEFAULT_CELL_TIMEOUT
     part: int | None = None  # the report part, for a section
     label: str = ""  # the title of its tables in the downloads
+    info: DocumentInfo | None = None  # what its PDF says about itself (title, unit, year, data)
 
     @classmethod
     def for_section(cls, section: Section, uy: UnitYear, folder: Path, data_dir: Path, kernel: str,
@@ -49,10 +52,13 @@ class NotebookTask:
                     title: str | None = None) -> NotebookTask:  # fmt: skip
         """A report section of ``uy``, under the report's ``title`` (default: the unit-year's)."""
         page = PageContext.for_section(uy, section.part, title)
+        info = DocumentInfo(page.title, uy.unit, uy.unit_name, str(uy.year),
+                            fingerprint.unit_year_fingerprint(data_dir, uy.unit, uy.year), page.heading)  # fmt: skip
         return cls(
             id=section.id, notebook=section.notebook, folder=folder, stem=section.stem, page=page, kernel=kernel,
             parameters={"unit": str(uy.unit), "year": int(uy.year), "data_dir": str(data_dir)},
             formats=formats, cell_timeout=cell_timeout, part=section.part, label=f"{page.title} {page.heading}",
+            info=info,
         )  # fmt: skip
 
     @classmethod
@@ -69,7 +75,7 @@ class NotebookTask:
             id=notebook_id, notebook=declared.notebook, parameters=parameters, folder=folder, stem=stem,
             page=PageContext(title, heading, notebook_id, synthetic), kernel=kernel_name,
             formats=check_formats(formats if formats is not None else spec.formats), cell_timeout=cell_timeout,
-            label=heading,
+            label=heading, info=_declared_info(title, heading, parameters),
         )  # fmt: skip
 
     def failure(self, seconds: float, stage: str, message: str, error: CellError | None = None,
@@ -88,6 +94,7 @@ class Outcome:
     payloads: dict[str, bytes] = field(default_factory=dict)  # format -> page or PDF
     tables: object | None = None  # render.downloads.render_downloads(...)
     page: str | None = None  # the page, while its PDF is still to be rendered
+    task: NotebookTask | None = None  # what was run
 
     def fail(self, stage: str, message: str) -> NotebookResult:
         """Turn this outcome into a failure found after it was produced (e.g. rendering its PDF)."""
@@ -121,7 +128,7 @@ def produce(task: NotebookTask, cell_timeout: float | None = None, pdf: bool = T
             executed = failed_nb
         result = task.failure(time.perf_counter() - started, stage, message, error, executed)
         result.retryable = retryable
-        return Outcome(result)
+        return Outcome(result, task=task)
 
     try:
         kernel = slot.acquire()
@@ -146,7 +153,7 @@ def produce(task: NotebookTask, cell_timeout: float | None = None, pdf: bool = T
         raise
     result = NotebookResult(task.id, task.stem, task.notebook, OK, time.perf_counter() - started, task.part)
     later = page if ("pdf" in task.formats and not pdf) else None
-    return Outcome(result, fragment, running_nb, payloads, tables, later)
+    return Outcome(result, fragment, running_nb, payloads, tables, later, task)
 
 
 def _export(task: NotebookTask, nb, pdf: bool) -> tuple[str, str, dict[str, bytes], object]:
@@ -159,20 +166,21 @@ def _export(task: NotebookTask, nb, pdf: bool) -> tuple[str, str, dict[str, byte
     if "html" in task.formats:
         payloads["html"] = page.encode("utf-8")
     if "pdf" in task.formats and pdf:
-        payloads["pdf"] = render_pdf(page, title=task.page.heading if task.part is None else None)
+        payloads["pdf"] = render_pdf(page, info=task.info or DocumentInfo(task.page.heading))
     tables = downloads.render_downloads(
         nb, task.stem, synthetic=task.page.synthetic, label=task.label or task.page.heading
     )
     return fragment, page, payloads, tables
 
 
-def render_pdf_later(page: str) -> tuple[bytes, float]:
-    """A page's PDF and the seconds it took (a task of its own when :func:`produce` left it)."""
+def render_pdf_later(page: str, info: DocumentInfo | None = None) -> tuple[bytes, float]:
+    """A page's PDF, laid out on its own and numbered from 1, and the seconds it took (a task of
+    its own when :func:`produce` left it, e.g. a section when no report is made)."""
     from nianbao.render.pdf import render_pdf
 
     started = time.perf_counter()
     try:
-        return render_pdf(page), time.perf_counter() - started
+        return render_pdf(page, info=info), time.perf_counter() - started
     finally:
         worker.release_memory()
 
@@ -238,21 +246,32 @@ def _execute(task: NotebookTask, output: Path, kernel, cell_timeout: float | Non
 # ---------------------------------------------------------------------------------------------
 
 
-def render_combined(
-    parts: Sequence, uy: UnitYear, formats: Sequence[str], title: str | None = None
-) -> dict[str, bytes]:
-    """The combined report's files in memory: format → content. ``parts`` are
-    :class:`nianbao.render.combined.PartFragment`."""
-    from nianbao.render import combined, pdf
+def print_page(task: NotebookTask, fragment: str) -> str:
+    """A section's page as the PDFs lay it out: its headings carry the ids the 目录 links to."""
+    from nianbao.render import combined, html
 
-    page = combined.report_page(parts, uy=uy, title=title)
-    payloads: dict[str, bytes] = {}
-    if "html" in formats:
-        payloads["html"] = page.encode("utf-8")
-    if "pdf" in formats:
-        payloads["pdf"] = pdf.render_pdf(page)
-        worker.release_memory()
-    return payloads
+    return html.page(combined.anchored(fragment, task.part), task.page)
+
+
+def report_html(parts: Sequence, uy: UnitYear, title: str | None = None) -> bytes:
+    """``report.html``: the whole report as one page for browsers. ``parts`` are
+    :class:`nianbao.render.combined.PartFragment`."""
+    from nianbao.render import combined
+
+    return combined.report_page(parts, uy=uy, title=title).encode("utf-8")
+
+
+def report_pdf(book, parts: Sequence, uy: UnitYear, info: DocumentInfo, title: str | None = None) -> bytes:
+    """``report.pdf`` from a complete :class:`nianbao.render.book.ReportBook`: its front matter
+    (cover, 目录 with the parts' page numbers) laid out now, the parts' pages as they are."""
+    from nianbao.render import combined
+
+    entries = [
+        combined.Entry(e.level, e.label, e.anchor, book.page_of(e.anchor))
+        for p in sorted(parts, key=lambda p: p.part)
+        for e in combined.outline(combined.anchored(p.fragment, p.part), p.part, p.heading)
+    ]
+    return book.finish(combined.front_page(entries, uy=uy, title=title), info.with_subject(""))
 
 
 def render_report_workbook(executed: Sequence[Path], uy: UnitYear, title: str | None = None) -> bytes | None:
@@ -260,6 +279,29 @@ def render_report_workbook(executed: Sequence[Path], uy: UnitYear, title: str | 
     from nianbao.render.downloads import report_workbook
 
     return report_workbook(list(executed), synthetic=uy.synthetic, label=title or uy.title)
+
+
+def _declared_info(title: str, heading: str, parameters: dict) -> DocumentInfo:
+    """What the PDF of a trends or comparison notebook says about itself: the unit and years, or
+    the year compared, and the fingerprint of the data files of those years."""
+    from nianbao.data.store import DataStore
+    from nianbao.roots import resolve_data_dir
+
+    root = resolve_data_dir(parameters.get("data_dir") or None)
+    unit, year = str(parameters.get("unit", "")), parameters.get("year")
+    try:
+        unit = DataStore(root).resolve_unit(unit) if unit else ""
+    except NianbaoError:
+        pass
+    first, last = parameters.get("first_year"), parameters.get("last_year")
+    if unit and first and last:
+        files = [root / "units" / unit / f"{y}.yaml" for y in range(int(first), int(last) + 1)]
+        return DocumentInfo(title, unit, "", f"{first}-{last}", fingerprint.files_fingerprint(root, files), heading)
+    if year:
+        files = sorted((root / "units").glob(f"*/{int(year)}.yaml"))
+        return DocumentInfo(title, str(parameters.get("parent", "")), "", str(year),
+                            fingerprint.files_fingerprint(root, files), heading)  # fmt: skip
+    return DocumentInfo(title, subject=heading)
 
 
 def write_combined(folder: Path, stem: str, payloads: dict[str, bytes]) -> dict[str, Path]:

@@ -1,19 +1,21 @@
 """One report's work on the worker pool of ``nianbao report``, ordered for the shortest wall time.
 
-The work of a report is, per section, executing the notebook (with its HTML page and tables) and
-rendering its PDF, then the combined report (its page and PDF, the longest single task) and
-``report.xlsx``. The combined report needs every section's HTML fragment but none of their
-PDFs, so the pool runs, as workers become free:
+The work of a report is, per section, executing the notebook (with its HTML page and tables)
+and laying its pages out for the PDFs, then the combined report (``report.html``, and
+``report.pdf`` from the parts' pages, :mod:`nianbao.render.book`) and ``report.xlsx``:
 
-1. every section's execution first (they unblock everything else);
-2. then the combined report, as soon as every section has executed;
-3. the sections' PDFs beside it;
-4. ``report.xlsx`` once every section's notebook is in place.
+1. the workers execute every section (they unblock everything else), at most one task per
+   worker handed out at a time so that this order holds;
+2. meanwhile this process lays the parts out, in part order, as their notebooks finish (a thread
+   of its own: the layout of part 3 needs the page numbers of parts 1 and 2, not their workers),
+   and writes each part's PDF;
+3. once every part is laid out, it lays out the front matter (cover and 目录) and writes
+   ``report.pdf`` from the pages it has; the workers write ``report.xlsx``.
 
-At most one task per worker is handed out at a time, so that this order holds (the pool's own
-queue is first in, first out). Each section's files are put in place by this process as soon as
-its PDF is ready, and ``on_section`` is told; the combined report's files only when every section
-succeeded.
+Each page is laid out once, for its section's PDF and ``report.pdf`` alike. When no report is
+made (some parts only, or a part failed), each section's PDF is laid out on its own, on the
+workers, numbered from 1. The sections' files are put in place, and ``on_section`` told, once
+their PDF is ready; the combined report's files only when every section succeeded.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from nianbao.data.model import UnitYear
@@ -30,14 +32,16 @@ from nianbao.run.execute import (
     NotebookTask,
     Outcome,
     commit,
+    print_page,
     produce,
-    render_combined,
     render_pdf_later,
     render_report_workbook,
+    report_html,
+    report_pdf,
 )
 from nianbao.run.results import NotebookResult
 
-EXECUTE, COMBINED, PDF, WORKBOOK = 0, 1, 2, 3  # priorities: lower runs first
+EXECUTE, PDF, WORKBOOK = 0, 1, 2  # priorities: lower runs first
 
 
 @dataclass
@@ -64,12 +68,19 @@ class ReportScheduler:
         self.formats = self.tasks[0].formats if self.tasks else ()
         self.results: dict[int, NotebookResult] = {}
         self.fragments: dict[int, str] = {}
-        self.waiting: dict[int, Outcome] = {}  # part -> the outcome whose PDF is rendering
-        self.executed = 0
+        self.waiting: dict[int, Outcome] = {}  # part -> an executed section waiting for its PDF
         self.combined = CombinedOutcome()
+        self.book = None  # the report's layout (render.book.ReportBook), while it can be made
+        self.book_pdfs: dict[int, bytes] = {}
+        self._layout: ThreadPoolExecutor | None = None
         self._queue: list = []
         self._order = itertools.count()
         self._running: dict[Future, tuple] = {}
+        if combined and "pdf" in self.formats and self.tasks:
+            from nianbao.render.book import ReportBook
+
+            self.book = ReportBook([t.part for t in self.tasks])
+            self._layout = ThreadPoolExecutor(1, thread_name_prefix="nianbao-layout")
 
     # the queue -----------------------------------------------------------------------------------
 
@@ -77,19 +88,28 @@ class ReportScheduler:
         heapq.heappush(self._queue, (priority, next(self._order), kind, fn, args, context))
 
     def _fill(self) -> None:
-        while self._queue and len(self._running) < self.workers:
+        busy = sum(1 for kind, _ in self._running.values() if kind not in ("layout", "report"))
+        while self._queue and busy < self.workers:
             _, _, kind, fn, args, context = heapq.heappop(self._queue)
             self._running[self.pool.submit(fn, *args)] = (kind, context)
+            busy += 1
+
+    def _lay_out(self, kind: str, fn, *args, context=None) -> None:
+        self._running[self._layout.submit(fn, *args)] = (kind, context)
 
     def run(self) -> tuple[list[NotebookResult], CombinedOutcome]:
-        for task in self.tasks:
-            self._push(EXECUTE, "execute", produce, task, None, False, context=task)
-        while self._queue or self._running:
-            self._fill()
-            done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
-            for future in done:
-                kind, context = self._running.pop(future)
-                getattr(self, f"_on_{kind}")(future, context)
+        try:
+            for task in self.tasks:
+                self._push(EXECUTE, "execute", produce, task, None, False, context=task)
+            while self._queue or self._running:
+                self._fill()
+                done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    kind, context = self._running.pop(future)
+                    getattr(self, f"_on_{kind}")(future, context)
+        finally:
+            if self._layout is not None:
+                self._layout.shutdown(wait=True, cancel_futures=True)
         ordered = [self.results[t.part] for t in self.tasks]
         return ordered, self.combined
 
@@ -107,22 +127,67 @@ class ReportScheduler:
         return all(r.ok for r in self.results.values())
 
     def _on_execute(self, future: Future, task: NotebookTask) -> None:
-        self.executed += 1
         try:
             outcome = future.result()
         except Exception as exc:  # the worker process itself died
             self._final(task.failure(0.0, "execute", f"worker process failed: {type(exc).__name__}: {exc}"))
+            self._abandon_book()
             return
-        if outcome.result.ok:
-            self.fragments[task.part] = outcome.fragment or ""
-        if outcome.result.ok and outcome.page is not None:
-            self.waiting[task.part] = outcome
-            self._push(PDF, "pdf", render_pdf_later, outcome.page, context=task)
-        else:
+        if not outcome.result.ok or outcome.page is None:  # failed, or no PDF wanted
             self._final(commit(outcome))
-        if self.executed == len(self.tasks) and self.combined_wanted and len(self.fragments) == len(self.tasks):
-            parts = [PartFragment(t.part, self.uy.heading(t.part), self.fragments[t.part]) for t in self.tasks]
-            self._push(COMBINED, "combined", render_combined, parts, self.uy, self.formats, self.title)
+            if not outcome.result.ok:
+                self._abandon_book()
+                return
+        else:
+            self.waiting[task.part] = outcome
+            if self.book is not None:
+                self._lay_out("layout", self.book.add, task.part, print_page(task, outcome.fragment or ""), task.info)
+            else:
+                self._push(PDF, "pdf", render_pdf_later, outcome.page, task.info, context=task)
+        self.fragments[task.part] = outcome.fragment or ""
+        if len(self.fragments) == len(self.tasks) and self.combined_wanted and "html" in self.formats:
+            self.combined.payloads["html"] = report_html(self._parts(), self.uy, self.title)
+
+    def _parts(self) -> list[PartFragment]:
+        return [PartFragment(t.part, self.uy.heading(t.part), self.fragments[t.part]) for t in self.tasks]
+
+    def _abandon_book(self, error: str | None = None) -> None:
+        """No report.pdf after all: the sections' PDFs are laid out on their own."""
+        if self.book is None:
+            return
+        self.book, self.book_pdfs = None, {}
+        if error:
+            self.combined.error = error
+        for part, outcome in self.waiting.items():
+            task = next(t for t in self.tasks if t.part == part)
+            self._push(PDF, "pdf", render_pdf_later, outcome.page, task.info, context=task)
+
+    def _on_layout(self, future: Future, context) -> None:
+        if self.book is None:
+            return  # abandoned meanwhile
+        try:
+            self.book_pdfs.update(future.result())
+        except Exception as exc:
+            self._abandon_book(f"report PDF: {type(exc).__name__}: {exc}")
+            return
+        if self.book.complete:
+            info = self.tasks[0].info
+            self._lay_out("report", report_pdf, self.book, self._parts(), self.uy, info, self.title)
+
+    def _on_report(self, future: Future, context) -> None:
+        if self.book is None:
+            return
+        try:
+            self.combined.payloads["pdf"] = future.result()
+        except Exception as exc:
+            self._abandon_book(f"report PDF: {type(exc).__name__}: {exc}")
+            return
+        pdfs, self.book = self.book_pdfs, None  # every part's PDF is ready: put the sections in place
+        for part, outcome in sorted(self.waiting.items()):
+            outcome.payloads["pdf"] = pdfs[part]
+            outcome.page = None
+            self._final(commit(outcome))
+        self.waiting.clear()
 
     def _on_pdf(self, future: Future, task: NotebookTask) -> None:
         outcome = self.waiting.pop(task.part)
@@ -134,12 +199,6 @@ class ReportScheduler:
         outcome.page = None
         outcome.result.seconds += seconds
         self._final(commit(outcome))
-
-    def _on_combined(self, future: Future, context) -> None:
-        try:
-            self.combined.payloads.update(future.result())
-        except Exception as exc:
-            self.combined.error = f"{type(exc).__name__}: {exc}"
 
     def _on_workbook(self, future: Future, context) -> None:
         try:
