@@ -203,14 +203,11 @@ class _Job:
         from nianbao.run.execute import print_page, report_pdf
 
         book = ReportBook([o.result.part for o in pending])
-        pdfs: dict[int, bytes] = {}
         for outcome in pending:
-            pdfs.update(
-                book.add(outcome.result.part, print_page(outcome.task, outcome.fragment or ""), outcome.task.info)
-            )
-        pdf = report_pdf(book, parts, uy, pending[0].task.info, title)
+            book.add(outcome.result.part, print_page(outcome.task, outcome.fragment or ""), outcome.task.info)
+        pdf, sections = report_pdf(book, parts, uy, pending[0].task.info, title)
         for outcome in pending:
-            outcome.payloads["pdf"], outcome.page = pdfs[outcome.result.part], None
+            outcome.payloads["pdf"], outcome.page = sections[outcome.result.part], None
         return pdf
 
     def _standalone_pdf(self, outcome) -> None:

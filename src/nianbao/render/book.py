@@ -1,12 +1,13 @@
-"""A report's PDFs from one layout: each part's pages are laid out once, then written both into
-that part's own PDF and into ``report.pdf``.
+"""A report's PDFs from one layout: each part's pages are laid out once and written once, into
+``report.pdf``; each section's PDF is cut out of it (:mod:`nianbao.render.split`).
 
 The parts are laid out in order, each as a document of its own (its section page), numbered on
 from the previous part: part 1 starts at page 1, part 2 at the page after part 1's last, and so
-on. A part's PDF is written as soon as it is laid out (:meth:`ReportBook.add`), so the parts can
-be handed over as their notebooks finish. Once all are there, :meth:`ReportBook.finish` lays
-out the front matter (cover and 目录, with the page numbers the parts' layout gave) and writes
-``report.pdf`` from the front matter's pages and every part's pages, laid out already.
+on; :meth:`ReportBook.add` lays a part out as soon as it and the parts before it are there, so
+the parts can be handed over as their notebooks finish. Once all are there,
+:meth:`ReportBook.finish` lays out the front matter (cover and 目录, with the page numbers the
+parts' layout gave), writes ``report.pdf`` from the front matter's pages and every part's pages,
+and cuts the sections' PDFs out of it.
 
 Page numbers: a page carries the same number (the report's, as 「— 10 —」) in ``report.pdf`` and
 in its section's PDF, which is the report's pages 10 to 13, say, and says so in its viewer's
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nianbao.render import continued
+from nianbao.render import continued, split
 from nianbao.render.archival import DocumentInfo
 from nianbao.render.pdf import layout, write
 
@@ -35,8 +36,9 @@ class PartPages:
     part: int
     first_page: int  # the number printed on its first page
     pages: list = field(default_factory=list)  # WeasyPrint pages
-    document: object = None  # the first document, which the PDFs are copied from
+    document: object = None  # its first document
     anchors: dict[str, int] = field(default_factory=dict)  # element id → page number
+    info: DocumentInfo | None = None  # what its PDF says about itself
 
     @property
     def last_page(self) -> int:
@@ -73,21 +75,22 @@ class ReportBook:
         self.parts: list[PartPages] = []
         self._next_page = 1
 
-    def add(self, part: int, page_html: str, info: DocumentInfo) -> dict[int, bytes]:
+    def add(self, part: int, page_html: str, info: DocumentInfo) -> list[int]:
         """Hand over a part's page (its section page, :func:`nianbao.render.html.page`); lay out
-        every part that can be now (parts go in order) and return their PDFs: part → bytes."""
+        every part that can be now (parts go in order); return the parts laid out."""
         if part not in self._expected:
             raise ValueError(f"part {part} is not expected (waiting for {self._expected})")
         self._waiting[part] = (page_html, info)
-        made = {}
+        done = []
         while self._expected and self._expected[0] in self._waiting:
             number = self._expected.pop(0)
             html, part_info = self._waiting.pop(number)
             laid = lay_out_part(number, html, self._next_page)
+            laid.info = part_info
             self._next_page = laid.last_page + 1
             self.parts.append(laid)
-            made[number] = write(laid.document.copy(laid.pages), part_info, labels=[(0, "D", laid.first_page)])
-        return made
+            done.append(number)
+        return done
 
     @property
     def complete(self) -> bool:
@@ -97,11 +100,18 @@ class ReportBook:
         """The page number of the element with id ``anchor`` (a heading), once laid out."""
         return next((p.anchors[anchor] for p in self.parts if anchor in p.anchors), None)
 
-    def finish(self, front_html: str, info: DocumentInfo) -> bytes:
-        """``report.pdf``: the front matter, laid out now, then every part's pages."""
+    def finish(self, front_html: str, info: DocumentInfo) -> tuple[bytes, dict[int, bytes]]:
+        """``report.pdf`` (the front matter, laid out now, then every part's pages), and each
+        part's PDF cut out of it: (report, part → section)."""
         if not self.complete:
             raise ValueError(f"parts {self._expected} are not laid out yet")
         front = layout(front_html)
         pages = list(front.pages) + [page for part in self.parts for page in part.pages]
         labels = [(0, "r", 1), (len(front.pages), "D", 1)]
-        return write(front.copy(pages), info, labels=labels)
+        report = write(front.copy(pages), info, labels=labels)
+        wanted, first = [], len(front.pages)
+        for part in self.parts:
+            last = first + len(part.pages) - 1
+            wanted.append(split.Section(first, last, part.info or info, part.first_page, split.bookmarks_of(part.pages)))
+            first = last + 1
+        return report, dict(zip((p.part for p in self.parts), split.sections(report, wanted)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 from nianbao.errors import FontError
 from nianbao.render.archival import PDF_VARIANT, DocumentInfo, apply
@@ -27,14 +28,40 @@ def _url_fetcher():
     return URLFetcher(allowed_protocols={"data"})
 
 
+_local = threading.local()
+
+
+def _shared():
+    """One font configuration and the report's stylesheet, parsed once per thread: every
+    document laid out here shares them (a part of a report is a document of its own)."""
+    if not hasattr(_local, "shared"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from nianbao.render.html import TEMPLATES
+
+        fonts = FontConfiguration()
+        _local.shared = fonts, CSS(string=(TEMPLATES / "report.css").read_text(encoding="utf-8"), font_config=fonts)
+    return _local.shared
+
+
+_INLINE_REPORT_CSS = re.compile(r'<style id="report-css">.*?</style>', re.S)
+
+
 def layout(html: str, *, first_page: int | None = None):
     """Lay ``html`` out on A4 pages: a WeasyPrint document. ``first_page`` is the number printed
-    on its first page (default 1)."""
+    on its first page (default 1). The report's stylesheet inlined in the page is replaced by
+    the one parsed once (:func:`_shared`)."""
     from weasyprint import CSS, HTML
 
-    sheets = [CSS(string=f"@page :first {{ counter-reset: page {int(first_page)} }}")] if first_page else []
+    fonts, report_css = _shared()
+    sheets = []
+    if _INLINE_REPORT_CSS.search(html):
+        html, sheets = _INLINE_REPORT_CSS.sub("", html, count=1), [report_css]
+    if first_page:
+        sheets.append(CSS(string=f"@page :first {{ counter-reset: page {int(first_page)} }}", font_config=fonts))
     return HTML(string=html, url_fetcher=_url_fetcher(), base_url=None).render(
-        stylesheets=sheets, pdf_variant=PDF_VARIANT
+        stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT
     )
 
 

@@ -261,9 +261,12 @@ def report_html(parts: Sequence, uy: UnitYear, title: str | None = None) -> byte
     return combined.report_page(parts, uy=uy, title=title).encode("utf-8")
 
 
-def report_pdf(book, parts: Sequence, uy: UnitYear, info: DocumentInfo, title: str | None = None) -> bytes:
-    """``report.pdf`` from a complete :class:`nianbao.render.book.ReportBook`: its front matter
-    (cover, 目录 with the parts' page numbers) laid out now, the parts' pages as they are."""
+def report_pdf(
+    book, parts: Sequence, uy: UnitYear, info: DocumentInfo, title: str | None = None
+) -> tuple[bytes, dict[int, bytes]]:
+    """``report.pdf`` from a complete :class:`nianbao.render.book.ReportBook` (its front matter,
+    cover and 目录 with the parts' page numbers, laid out now; the parts' pages as they are), and
+    the sections' PDFs cut out of it: (report, part → section)."""
     from nianbao.render import combined
 
     entries = [

@@ -7,10 +7,10 @@ and laying its pages out for the PDFs, then the combined report (``report.html``
 1. the workers execute every section (they unblock everything else), at most one task per
    worker handed out at a time so that this order holds;
 2. meanwhile this process lays the parts out, in part order, as their notebooks finish (a thread
-   of its own: the layout of part 3 needs the page numbers of parts 1 and 2, not their workers),
-   and writes each part's PDF;
-3. once every part is laid out, it lays out the front matter (cover and 目录) and writes
-   ``report.pdf`` from the pages it has; the workers write ``report.xlsx``.
+   of its own: the layout of part 3 needs the page numbers of parts 1 and 2, not their workers);
+3. once every part is laid out, it lays out the front matter (cover and 目录), writes
+   ``report.pdf`` from the pages it has and cuts each section's PDF out of it; the workers write
+   ``report.xlsx``.
 
 Each page is laid out once, for its section's PDF and ``report.pdf`` alike. When no report is
 made (some parts only, or a part failed), each section's PDF is laid out on its own, on the
@@ -71,7 +71,6 @@ class ReportScheduler:
         self.waiting: dict[int, Outcome] = {}  # part -> an executed section waiting for its PDF
         self.combined = CombinedOutcome()
         self.book = None  # the report's layout (render.book.ReportBook), while it can be made
-        self.book_pdfs: dict[int, bytes] = {}
         self._layout: ThreadPoolExecutor | None = None
         self._queue: list = []
         self._order = itertools.count()
@@ -155,7 +154,7 @@ class ReportScheduler:
         """No report.pdf after all: the sections' PDFs are laid out on their own."""
         if self.book is None:
             return
-        self.book, self.book_pdfs = None, {}
+        self.book = None
         if error:
             self.combined.error = error
         for part, outcome in self.waiting.items():
@@ -166,7 +165,7 @@ class ReportScheduler:
         if self.book is None:
             return  # abandoned meanwhile
         try:
-            self.book_pdfs.update(future.result())
+            future.result()
         except Exception as exc:
             self._abandon_book(f"report PDF: {type(exc).__name__}: {exc}")
             return
@@ -178,11 +177,11 @@ class ReportScheduler:
         if self.book is None:
             return
         try:
-            self.combined.payloads["pdf"] = future.result()
+            self.combined.payloads["pdf"], pdfs = future.result()
         except Exception as exc:
             self._abandon_book(f"report PDF: {type(exc).__name__}: {exc}")
             return
-        pdfs, self.book = self.book_pdfs, None  # every part's PDF is ready: put the sections in place
+        self.book = None  # every part's PDF is ready: put the sections in place
         for part, outcome in sorted(self.waiting.items()):
             outcome.payloads["pdf"] = pdfs[part]
             outcome.page = None
