@@ -170,7 +170,7 @@ def review_litigation(uy: UnitYear) -> Chart | None:
                     fontsize=8.5, color=UNKNOWN_COLOUR if v is None else "#1a1a1a")  # fmt: skip
     ax.set_xticks(range(len(blocks)), [b[0] for b in blocks])
     ax.set_ylim(0, top * 1.2)
-    ax.set_ylabel("件数")
+    ax.set_ylabel("件数", rotation=0, ha="right", va="center")  # Hanzi stay upright
     ax.grid(axis="x", visible=False)
     ax.legend(fontsize=8.5, loc="upper right")
     ax.set_title("行政复议与行政诉讼案件")

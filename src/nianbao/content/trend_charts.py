@@ -64,7 +64,7 @@ def _axes(ax, years: list[int], top: float, ylabel: str, title: str) -> None:
     ax.set_ylim(0, top * 1.15)
     _version_line(ax, years)
     ax.set_xlabel("")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel, rotation=0, ha="right", va="center")  # Hanzi stay upright
     ax.set_title(title, fontsize=9.5)
     ax.legend(fontsize=7.5, loc="lower left", frameon=True)
 
@@ -119,7 +119,7 @@ def dispositions_chart(series: Series) -> Chart | None:
                         color=text_colour(colour))  # fmt: skip
         left += values
     _small_labels(ax, frame, years)
-    ax.set_xlim(0, 124)
+    ax.set_xlim(0, 128)
     ax.set_xticks(range(0, 101, 20))
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
@@ -133,15 +133,16 @@ def dispositions_chart(series: Series) -> Chart | None:
 
 
 def _small_labels(ax, frame: pd.DataFrame, years: list[int]) -> None:
-    """The shares too narrow for their segment, listed right of the bar in the segment's colour."""
+    """The shares too narrow for their segment, right of the bar: a square in the segment's
+    colour, then the share in dark text (coloured text would be too pale to read)."""
     for y in years:
         small = [(m, v) for m, v in zip(SHARE_MEASURES, [_values(frame, m, [y])[0] for m in SHARE_MEASURES]) if v < 6]
         x = 101.5
         for m, v in small:
             text = f"{v:.2f}%"
-            colour = SHARE_COLOURS[m] if SHARE_COLOURS[m] != "#9dc3e6" else "#2e75b6"
-            ax.text(x, f"{y}年", text, ha="left", va="center", fontsize=7, color=colour)
-            x += 1.1 * len(text) + 1
+            ax.text(x, f"{y}年", "■", ha="left", va="center", fontsize=7, color=SHARE_COLOURS[m])
+            ax.text(x + 2.6, f"{y}年", text, ha="left", va="center", fontsize=7, color="#1a1a1a")
+            x += 1.1 * len(text) + 4
 
 
 def review_chart(series: Series) -> Chart | None:
@@ -164,6 +165,8 @@ def review_chart(series: Series) -> Chart | None:
             left.text(x, (v or 0) + top * 0.02, UNKNOWN_LABEL if v is None else f"{v:.0f}", ha="center",
                       va="bottom", fontsize=7, color=UNKNOWN_COLOUR if v is None else "#1a1a1a")  # fmt: skip
     _axes(left, years, top * 1.05, "件", "行政复议和行政诉讼案件")
+    left.set_ylim(0, top * 1.42)  # headroom: the legend sits above the bars, not on them
+    left.legend(fontsize=7.5, loc="upper left", ncols=2, frameon=False)
     left.grid(axis="x", visible=False)
     rate_top = max([v for _, vs, _ in rates for v in vs if v is not None] or [1]) or 1
     _lines(right, years, rates, "{:.2f}%", rate_top)

@@ -112,6 +112,8 @@ class ReportBook:
         wanted, first = [], len(front.pages)
         for part in self.parts:
             last = first + len(part.pages) - 1
-            wanted.append(split.Section(first, last, part.info or info, part.first_page, split.bookmarks_of(part.pages)))
+            wanted.append(
+                split.Section(first, last, part.info or info, part.first_page, split.bookmarks_of(part.pages))
+            )
             first = last + 1
         return report, dict(zip((p.part for p in self.parts), split.sections(report, wanted)))

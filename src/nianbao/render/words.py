@@ -4,7 +4,7 @@ Chinese is written without spaces, so a narrow table column may break a label an
 「结果纠/正」, 「总/计」. The labels of the report's tables are a fixed vocabulary, so they are cut
 into words here (longest match against :data:`WORDS`, the words those labels are made of), and
 each word is set as a unit that does not break (``<span class="w">``, ``white-space: nowrap``);
-lines may still break between words. Digits with their unit (「2021年」), a bracketed remark
+lines may still break between words (``<wbr>``). Digits with their unit (「2021年」), a bracketed remark
 (「（%）」) and anything the vocabulary does not know stay whole too, in short runs.
 """
 
@@ -74,12 +74,10 @@ def _chunks(text: str) -> list[str]:
 
 
 def label_words(text) -> Markup:
-    """A header label as HTML: each word in a ``<span class="w">`` that does not break inside."""
+    """A header label as HTML: each word in a ``<span class="w">`` that does not break inside,
+    a ``<wbr>`` between words (WeasyPrint finds no break between two unbreakable spans)."""
     if text is None:
         return Markup("")
-    pieces = words(str(text))
-    if len(pieces) <= 1:
-        return Markup('<span class="w">{}</span>').format(text) if pieces and pieces[0].strip() else escape(text)
-    return Markup("").join(
-        Markup('<span class="w">{}</span>').format(p) if p.strip() and len(p) > 1 else escape(p) for p in pieces
-    )
+    pieces = [p for p in words(str(text)) if p]
+    marked = [Markup('<span class="w">{}</span>').format(p) if p.strip() and len(p) > 1 else escape(p) for p in pieces]
+    return Markup("<wbr>").join(marked)
