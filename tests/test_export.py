@@ -150,7 +150,7 @@ def test_html_is_self_contained(section_html):
 def test_html_is_chinese_with_cjk_fonts(section_html, uy):
     assert '<html lang="zh-CN">' in section_html
     assert '<meta charset="utf-8">' in section_html
-    assert '"Noto Serif CJK SC"' in section_html and '"Noto Sans CJK SC"' in section_html
+    assert '"Noto Sans CJK SC"' in section_html and "Serif" not in section_html  # one family
     assert uy.title in section_html
     assert "示例数据" in section_html  # the fixture is synthetic
 
@@ -198,10 +198,9 @@ def test_section_pdf_text_is_extractable(section_pdf, uy):
 @pytest.mark.slow
 def test_section_pdf_footer_and_running_header(section_pdf, uy):
     texts = pdf_text(section_pdf)
-    n = len(texts)
-    for i, text in enumerate(texts, start=1):
+    for i, text in enumerate(texts, start=1):  # laid out on its own: numbered from 1
         flat = re.sub(r"\s+", " ", text)
-        assert f"第 {i} 页 / 共 {n} 页" in flat, flat[-80:]
+        assert f"— {i} —" in flat, flat[-80:]
         assert uy.heading(3) in text  # the part heading at the top of every page (string-set)
         assert uy.title in text
 
@@ -236,9 +235,9 @@ def _fonts(reader) -> dict[str, bool]:
 
 
 @pytest.fixture(scope="module")
-def report_html(uy) -> str:
+def parts(uy) -> list:
     # given out of order: the report puts them in part order
-    parts = [
+    return [
         combined.PartFragment(
             p,
             uy.heading(p),
@@ -246,12 +245,31 @@ def report_html(uy) -> str:
         )
         for p in (4, 1, 6, 2, 5, 3)
     ]
+
+
+@pytest.fixture(scope="module")
+def report_html(uy, parts) -> str:
     return combined.report_page(parts, uy=uy)
 
 
 @pytest.fixture(scope="module")
-def report_pdf(report_html):
-    return pdf_reader(pdf.render_pdf(report_html))
+def book_pdfs(uy, parts) -> tuple[bytes, dict[int, bytes]]:
+    """report.pdf and the sections' PDFs as nianbao makes them: each part laid out once."""
+    from nianbao.render.archival import DocumentInfo
+    from nianbao.render.book import ReportBook
+    from nianbao.run.execute import report_pdf
+
+    info = DocumentInfo(uy.title, uy.unit, uy.unit_name, str(uy.year), "sha256:0123456789abcdef")
+    book = ReportBook([p.part for p in parts])
+    for p in parts:
+        page = export.page(combined.anchored(p.fragment, p.part), export.PageContext.for_section(uy, p.part))
+        book.add(p.part, page, info.with_subject(p.heading))
+    return report_pdf(book, parts, uy, info)
+
+
+@pytest.fixture(scope="module")
+def report_pdf(book_pdfs):
+    return pdf_reader(book_pdfs[0])
 
 
 def test_report_html_structure(report_html, uy):
@@ -259,10 +277,11 @@ def test_report_html_structure(report_html, uy):
     assert export.external_references(report_html) == []
     assert f'<h1 class="cover-title">{uy.title}</h1>' in report_html
     assert "目录" in report_html
-    positions = [report_html.index(f'<section class="part" id="part-{p}">') for p in range(1, 7)]
+    positions = [report_html.index(f'<section class="part part-{p}">') for p in range(1, 7)]
     assert positions == sorted(positions)
     for p in range(1, 7):
-        assert f'href="#part-{p}"' in report_html
+        assert f'href="#part-{p}"' in report_html and f'id="part-{p}"' in report_html
+    assert 'href="#part-3-1"' in report_html and 'id="part-3-1"' in report_html  # two levels
 
 
 @pytest.mark.slow
@@ -271,10 +290,10 @@ def test_report_pdf_cover_toc_and_parts_in_order(report_pdf, uy):
     assert uy.title in texts[0]
     assert "示例数据" in texts[0]
     assert "报告单位" in texts[0] and uy.unit_name in texts[0]
-    assert "第 1 页" not in texts[0]  # no footer on the cover
+    assert "— 1 —" not in texts[0] and "— 1 —" not in texts[1]  # no page number on cover and 目录
     toc = texts[1]
     assert "目" in toc and "录" in toc
-    # every part starts on a new page, in order, at the page the table of contents gives
+    # every part starts on a new page, in order, at the page number the table of contents gives
     starts = []
     for p in range(1, 7):
         heading = uy.heading(p)
@@ -283,12 +302,13 @@ def test_report_pdf_cover_toc_and_parts_in_order(report_pdf, uy):
         )
         starts.append(page)
         listed = re.search(re.escape(heading) + r"[.\s·…]*?(\d+)", re.sub(r"\s+", " ", toc))
-        assert listed and int(listed.group(1)) == page + 1, (heading, listed and listed.group(1), page + 1)
+        printed = re.findall(r"— (\d+) —", re.sub(r"\s+", " ", texts[page]))[-1:]  # the page's last text
+        assert listed and printed and listed.group(1) == printed[0], (heading, listed, printed)
     assert starts == sorted(starts) and len(set(starts)) == 6
     assert starts[2] - starts[1] >= 2  # part 2 is long and spans pages
+    assert "3.1 小节" in toc  # the sub-headings too: two levels
     whole = "\n".join(texts)
     assert "29130" in whole and "41.53%" in whole and "5.17%" in whole
-    assert f"共 {len(texts)} 页" in re.sub(r"\s+", " ", texts[-1])
 
 
 def _starts_part(text: str, heading: str) -> bool:
@@ -315,3 +335,24 @@ def test_report_pdf_bookmarks(report_pdf, uy):
     # h2 subsections are nested under their part
     nested = [item for item in outline if isinstance(item, list)]
     assert any(any(getattr(x, "title", "").startswith("3.1") for x in group) for group in nested)
+
+
+@pytest.mark.slow
+def test_section_pdfs_are_the_reports_pages(book_pdfs, uy):
+    """Each section's PDF holds the report's pages of that part, with the report's page numbers
+    printed and as page labels, its own bookmarks and the same metadata as the report."""
+    report, sections = book_pdfs
+    whole = pdf_text(pdf_reader(report))
+    assert sorted(sections) == [1, 2, 3, 4, 5, 6]
+    for part, data in sections.items():
+        reader = pdf_reader(data)
+        texts = pdf_text(reader)
+        assert uy.heading(part) in texts[0]
+        numbers = [int(re.findall(r"— (\d+) —", re.sub(r"\s+", " ", t))[-1]) for t in texts]
+        assert numbers == list(range(numbers[0], numbers[0] + len(texts)))
+        assert reader.trailer["/Root"]["/PageLabels"]["/Nums"][1]["/St"] == numbers[0]
+        page = next(i for i, t in enumerate(whole) if re.search(f"— {numbers[0]} —", re.sub(r"\s+", " ", t)))
+        assert uy.heading(part) in whole[page]
+        assert [o.title for o in reader.outline if not isinstance(o, list)] == [uy.heading(part)]
+        assert reader.metadata.title == uy.title
+        assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, as the report

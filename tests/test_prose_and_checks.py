@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from nianbao.content import prose, summaries
@@ -42,7 +43,8 @@ def test_tables_show_unknown_not_zero(shanghai):
     assert frame.loc["一、本年新收政府信息公开申请数量", "总计"] == 29130
     assert frame.isna().loc["一、本年新收政府信息公开申请数量", "自然人"]
     assert "行政复议" in table_c(shanghai).html and "813" in table_c(shanghai).html
-    assert "本年新公开数量" in table_a(shanghai).html and "-183" in table_a(shanghai).html
+    shown = re.sub(r"<[^>]+>", "", table_a(shanghai).html)  # header labels are set word by word
+    assert "本年新公开数量" in shown and "-183" in shown
 
 
 def test_dispositions_and_balance(shanghai):
@@ -66,4 +68,4 @@ def test_full_2021_fixture(fixture_data):
     assert "较2021年" in text  # computed from both years
     html = table_b(uy).html
     assert "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in html
-    assert "本年制发件数" in table_a(uy).html
+    assert "本年制发件数" in re.sub(r"<[^>]+>", "", table_a(uy).html)

@@ -77,7 +77,7 @@ def test_pdfs_are_a4_with_extractable_chinese(report):
             assert abs(w - A4[0]) <= 1 and abs(h - A4[1]) <= 1, path.name
         text = _pdf_text(path)
         assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50, path.name
-        assert re.search(r"第 \d+ 页 / 共 \d+ 页", text), path.name
+        assert re.search(r"— \d+ —", text), path.name  # page numbers, the report's in every file
 
 
 @pytest.mark.slow
@@ -107,7 +107,7 @@ def test_html_is_self_contained(report):
         assert "<script" not in html.lower(), path.name
         assert external_references(html) == [], path.name
         if path.stem[:2] in ("01", "02", "03", "04", "re"):  # the sections with charts, and the whole report
-            assert "data:image/png;base64," in html, path.name
+            assert "data:image/svg+xml;base64," in html, path.name
         assert "import " not in _visible_text(html), path.name  # code hidden
 
 
@@ -131,3 +131,116 @@ def test_report_from_data_with_errors_needs_force_then_shows_findings(tmp_path):
     assert forced.returncode == 0, forced.stdout + forced.stderr
     html = _visible_text((out / "shanghai" / "2020" / "01_overview.html").read_text(encoding="utf-8"))
     assert "经核对发现" in html and "28407" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# print quality of the default report, checked by machine
+# ---------------------------------------------------------------------------------------------
+
+
+def _pdffonts(path: Path) -> list[str]:
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [line.split()[0] for line in lines[2:] if line.strip()]
+
+
+@pytest.mark.slow
+def test_one_family_no_synthetic_faces(report):
+    for path in sorted(report.glob("*.pdf")):
+        fonts = _pdffonts(path)
+        assert fonts, path.name
+        for font in fonts:
+            name = font.split("+", 1)[-1]
+            assert "Oblique" not in name and "Italic" not in name, (path.name, font)
+            assert name in ("Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"), (path.name, font)
+
+
+@pytest.mark.slow
+def test_charts_are_vector_with_searchable_chinese(report):
+    listing = subprocess.run(["pdfimages", "-list", str(report / "report.pdf")], capture_output=True, text=True)
+    assert len(listing.stdout.strip().splitlines()) == 2, listing.stdout  # the header only: no raster image
+    text = _pdf_text(report / "report.pdf")
+    for in_a_chart in ("2020年政府信息公开申请办理结果", "申请办理结果构成", "清单事项数量（上一年与本年）"):
+        assert in_a_chart in text, in_a_chart
+    html = (report / "report.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert len(alts) == 4 and all(len(a) > 20 for a in alts), alts  # every chart described
+
+
+def _outline(reader, items=None, level=1) -> list[tuple[int, str, int]]:
+    out = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            out += _outline(reader, item, level + 1)
+        else:
+            out.append((level, item.title, reader.get_destination_page_number(item)))
+    return out
+
+
+def _lines(page) -> list[tuple[float, str]]:
+    """A pdfplumber page's lines of body text (no running header or page number): (top, text)."""
+    rows: dict[int, list] = {}
+    for word in page.extract_words(keep_blank_chars=True):
+        if 24 * 2.835 - 4 < word["top"] < page.height - 22 * 2.835:
+            rows.setdefault(round(word["top"]), []).append(word)
+    return [(top, "".join(w["text"] for w in sorted(ws, key=lambda w: w["x0"]))) for top, ws in sorted(rows.items())]
+
+
+@pytest.mark.slow
+def test_every_heading_is_on_the_page_of_what_follows_it(report):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    for name in ("report.pdf", "03_applications.pdf"):
+        reader = pypdf.PdfReader(str(report / name))
+        with pdfplumber.open(str(report / name)) as pdf:
+            for _, title, index in _outline(reader):
+                lines = _lines(pdf.pages[index])
+                at = next(
+                    (i for i, (_, text) in enumerate(lines) if title.replace(" ", "") in text.replace(" ", "")), None
+                )
+                if at is None and index == 0:
+                    continue  # the cover's title: set in its own margins
+                assert at is not None, (name, title, index)
+                assert at + 1 < len(lines), f"{name}: 「{title}」 ends page {index + 1}; what follows it is on the next"
+
+
+@pytest.mark.slow
+def test_contents_has_two_levels_with_the_pages_printed(report):
+    reader = pypdf.PdfReader(str(report / "report.pdf"))
+    outline = _outline(reader)
+    assert {level for level, _, _ in outline} == {1, 2}
+    toc = re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    texts = [re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages]
+    for level, title, index in outline:
+        if index < 2:
+            continue  # the cover and the 目录 itself
+        listed = re.search(re.escape(title) + r"[ .·…]*?(\d+)", toc)
+        printed = re.findall(r"— (\d+) —", texts[index])[-1:]  # the page number: the page's last text
+        assert listed and printed and listed.group(1) == printed[0], (level, title)
+    assert any(level == 2 and title == "（一）主动公开" for level, title, _ in outline)
+
+
+@pytest.mark.slow
+def test_pdfa_metadata_and_tags(report):
+    import pikepdf
+
+    from nianbao.data.fingerprint import unit_year_fingerprint
+
+    fingerprint = unit_year_fingerprint(ROOT / "data", "shanghai", 2020)
+    for name in ("report.pdf", "01_overview.pdf", "04_review_litigation.pdf"):
+        with pikepdf.open(report / name) as pdf:
+            xmp = bytes(pdf.Root.Metadata.read_bytes()).decode("utf-8")
+            for needed in ('pdfaid:part="3"', 'pdfaid:conformance="A"', "2020年上海市政府信息公开工作年度报告",
+                           "<nianbao:unit>shanghai</nianbao:unit>", "<nianbao:year>2020</nianbao:year>",
+                           f"<nianbao:dataFingerprint>{fingerprint}</nianbao:dataFingerprint>", "<nianbao:version>"):  # fmt: skip
+                assert needed in xmp, (name, needed)
+            assert bool(pdf.Root.MarkInfo.Marked) and "/StructTreeRoot" in pdf.Root and "/OutputIntents" in pdf.Root
+            assert str(pdf.docinfo["/Title"]) == "2020年上海市政府信息公开工作年度报告"
+            assert str(pdf.docinfo["/Producer"]) in xmp  # the information dictionary agrees with the XMP
+
+
+@pytest.mark.slow
+def test_continued_table_and_numbers_that_do_not_wrap(report):
+    texts = [p.extract_text() for p in pypdf.PdfReader(str(report / "report.pdf")).pages]
+    start = next(i for i, t in enumerate(texts) if "表二" in t and "收到和处理政府信息公开申请情况" in t)
+    if "（续）" in texts[start + 1]:  # 表二 continues on the next page: its title, header and labels again
+        assert "表二" in texts[start + 1] and "申请人情况" in texts[start + 1]
+    assert "1910752条" in "".join(texts)  # a figure and its unit on one line

@@ -95,11 +95,12 @@ def test_trend_table_rates_are_recomputed_per_year(demo_data):
     "make", [trend_charts.applications_chart, trend_charts.dispositions_chart, trend_charts.review_chart]
 )
 def test_trend_charts_are_drawn_in_a_cjk_font(demo_data, make, tmp_path):
-    fig = make(trends.open_series("上海市", 2019, 2023, str(demo_data)))
-    files = _font_files(fig)
+    chart = make(trends.open_series("上海市", 2019, 2023, str(demo_data)))
+    files = _font_files(chart)
     assert files and all("CJK" in f for f in files), files
-    fig.savefig(tmp_path / "chart.png")
-    assert (tmp_path / "chart.png").stat().st_size > 10_000
+    svg = chart.svg()  # vector, its text kept as text in the report's family
+    assert "<text" in svg and "Noto Sans CJK SC" in svg and "<image" not in svg
+    assert chart.alt.startswith(("折线图", "构成图", "柱状图")) and "2023年" in chart.alt
 
 
 def test_bad_ranges_and_folders_are_explained(demo_data, tmp_path):
@@ -164,8 +165,9 @@ def test_units_with_no_applications_have_no_rates(demo_data):
     frame = comparison.ranking_table(comp, "disclosure_rate").frame.set_index("单位")
     assert frame.loc["市财政局", "公开率（%）"] is None and frame.loc["市财政局", "排名"] is None
     assert frame.loc["市财政局", "新收申请（件）"] == 0
-    fig = comparison.ranking_chart(comp, "disclosure_rate")
-    assert "另有2个单位无申请或数字未公布，未列出。" in "".join(t.get_text() for t in fig.texts)
+    chart = comparison.ranking_chart(comp, "disclosure_rate")
+    assert "另有2个单位无申请或数字未公布，未列出。" in "".join(t.get_text() for t in chart.figure.texts)
+    assert "另有2个单位无申请或数字未公布" in chart.alt
 
 
 @pytest.mark.parametrize("measure", comparison.RANK_MEASURES)
@@ -211,7 +213,7 @@ def test_trends_and_comparison_notebooks_run_top_to_bottom(demo_data, tmp_path, 
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert "黄浦区政府信息公开申请办理情况趋势（2019—2023年）" in html and "示例数据" in html
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 3
+    assert sum(bool("image/svg+xml" in o.get("data", {}) and o["metadata"].get("alt")) for o in outputs) == 3
     assert sum("application/vnd.nianbao.table+json" in o.get("data", {}) for o in outputs) == 2
     nb, html = _run(project_root / "notebooks" / "comparison.ipynb", tmp_path / "c.ipynb", year=2021, threshold=10,
                     data_dir=str(demo_data))  # fmt: skip
@@ -219,7 +221,7 @@ def test_trends_and_comparison_notebooks_run_top_to_bottom(demo_data, tmp_path, 
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert "2021年各单位政府信息公开申请情况比较" in html and "示例数据" in html and "上海市（合计）" in html
     assert "公开率 = （（一）予以公开 + （二）部分公开） ÷ （七）总计 × 100%" in html
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 5
+    assert sum(bool("image/svg+xml" in o.get("data", {}) and o["metadata"].get("alt")) for o in outputs) == 5
 
 
 @pytest.mark.slow

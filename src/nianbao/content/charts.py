@@ -16,7 +16,7 @@ from nianbao.content.fonts import setup_charts
 from nianbao.data.model import UnitYear
 from nianbao.rules import measures
 
-PALETTE = ["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11", "#7f7f7f"]
+PALETTE = ["#1f4e79", "#2e75b6", "#9dc3e6", "#b4500e", "#767676"]
 UNKNOWN_COLOUR = "#595959"
 
 

@@ -20,7 +20,7 @@ from nianbao.rules import measures
 
 FLOW_MEASURES = ("new_received", "answered", "carried_in", "carried_forward")
 SHARE_MEASURES = ("disclosure_rate", "share_withheld", "share_unavailable", "share_not_processed", "share_other")
-SHARE_COLOURS = dict(zip(SHARE_MEASURES, ["#1f4e79", "#c55a11", "#7f7f7f", "#bf9000", "#9dc3e6"]))
+SHARE_COLOURS = dict(zip(SHARE_MEASURES, ["#1f4e79", "#b4500e", "#767676", "#bf9000", "#9dc3e6"]))
 MARKERS = ("o", "s")
 
 

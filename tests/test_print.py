@@ -1,0 +1,160 @@
+"""Print quality that a machine can check, without a kernel: header labels cut into words, text
+colours that read, tables continued with their labels, charts as SVG text with a description and
+unknown values shown, PDF/A metadata with the data's fingerprint. (The default report itself is
+checked page by page in test_report_e2e.py.)"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+
+from nianbao.content import charts
+from nianbao.content.figure import contrast, text_colour
+from nianbao.data.fingerprint import unit_year_fingerprint
+from nianbao.render import continued
+from nianbao.render.archival import DocumentInfo, metadata_class
+from nianbao.render.html import TEMPLATES
+from nianbao.render.words import label_words, words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# typography
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label, pieces",
+    [
+        ("结果纠正", ["结果", "纠正"]),
+        ("上年", ["上年"]),
+        ("总计", ["总计"]),
+        ("行政复议纠错率（%）", ["行政", "复议", "纠错率", "（%）"]),
+        ("本年新公开数量", ["本年", "新公开", "数量"]),
+        ("第二十条第（八）项", ["第二十条", "第（八）项"]),
+        ("2021年", ["2021年"]),
+    ],
+)
+def test_header_labels_are_cut_into_words(label, pieces):
+    assert words(label) == pieces
+    html = str(label_words(label))
+    assert re.sub(r"<[^>]+>", "", html) == label
+    assert html.count('<span class="w">') == len([p for p in pieces if len(p) > 1])
+
+
+def _colours(css: str) -> list[str]:
+    return re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})\b", css)
+
+
+@pytest.mark.parametrize("sheet", ["report.css", "findings.css"])
+def test_text_colours_contrast_with_white(sheet):
+    css = (TEMPLATES / sheet).read_text(encoding="utf-8")
+    found = _colours(css)
+    assert found
+    for colour in found:
+        full = "#" + "".join(c * 2 for c in colour[1:]) if len(colour) == 4 else colour
+        assert contrast(full, "#ffffff") >= 4.5, (sheet, colour)
+
+
+def test_no_slanted_or_second_family_in_the_stylesheet():
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    assert not re.search(r"font-style:\s*(italic|oblique)", css) and "font-synthesis" not in css
+    families = set(re.findall(r'font-family:\s*"([^"]+)"', css))
+    assert families <= {"Noto Sans CJK SC", "Noto Sans Mono CJK SC"}  # code only: Mono
+
+
+@pytest.mark.parametrize("background", charts.PALETTE + ["#9dc3e6", "#bf9000", "#ffffff", "#1f4e79"])
+def test_labels_on_coloured_bars_read(background):
+    assert contrast(text_colour(background), background) >= 4.5
+
+
+# ---------------------------------------------------------------------------------------------
+# continued tables
+# ---------------------------------------------------------------------------------------------
+
+PAGE = """<html><body><header class="doc-header"><p class="doc-title">报告</p>
+<p class="running-part">三、收到和处理</p><p class="synthetic-notice">示例数据</p></header><main class="part">
+<h1 id="part-3">三、收到和处理</h1><p class="prose">前文</p>
+<div class="nb-output nb-html"><div class="table-title">表二　测试</div><div class="table-note">注</div>
+<table class="nb-table table-b" data-continued="groups"><thead><tr><th>项目</th><th>数</th></tr></thead><tbody>
+<tr data-row="0"><th colspan="2">一、新收</th><td>1</td></tr>
+<tr data-row="1"><th rowspan="4">三、结果</th><th>（一）公开</th><td>2</td></tr>
+<tr data-row="2"><th rowspan="2">（三）不予公开</th><td>3</td></tr>
+<tr data-row="3"><td>4</td></tr>
+<tr data-row="4"><th>（七）总计</th><td>5</td></tr>
+<tr data-row="5"><th colspan="2">四、结转</th><td>6</td></tr>
+</tbody></table><div class="table-legend">图例</div></div>
+<div class="nb-output nb-html"><h2 id="part-3-1">之后</h2></div></main></body></html>"""
+
+
+def test_a_continued_table_repeats_header_title_and_group_labels():
+    marked = continued.mark_rows(PAGE)
+    assert 'data-table="0"' in marked and 'data-of-table="0"' in marked
+    rest = continued.remainder(marked, continued.Split(page=0, table=0, row=3))
+    body = rest[rest.index("<main") :]
+    assert "前文" not in body and 'id="part-3"' not in body and "一、新收" not in body and ">2<" not in body
+    assert "表二　测试（续）" in rest and "<thead>" in body and "图例" in body and "之后" in body
+    assert "三、结果" in body and "（三）不予公开" in body and body.count("（续）") == 3  # title, two labels
+    assert re.search(r'<th rowspan="2">三、结果<span class="continued">（续）</span></th>', body)
+    assert re.search(r'<th rowspan="1">（三）不予公开<span class="continued">（续）</span></th>', body)
+    assert "running-part" in rest and "示例数据" not in rest  # the running header stays, not the notice
+
+
+# ---------------------------------------------------------------------------------------------
+# charts
+# ---------------------------------------------------------------------------------------------
+
+
+def test_charts_are_svg_with_text_and_a_description(shanghai):
+    for make in (charts.dispositions, charts.share_strip, charts.table_a_items, charts.review_litigation):
+        chart = make(shanghai)
+        svg = chart.svg()
+        assert "<text" in svg and "font-family: 'Noto Sans CJK SC'" in svg, make.__name__
+        assert "<image" not in svg and "<path d=" in svg  # vector, no raster inside
+        data, metadata = chart._repr_mimebundle_()
+        assert data["image/svg+xml"] == svg and metadata["alt"] == chart.alt == data["text/plain"]
+        chart.close()
+    alt = charts.dispositions(shanghai).alt
+    assert "11796件（41.53%）" in alt and "2905件（10.23%）" in alt
+
+
+def test_unknown_values_are_drawn_as_unpublished(shanghai):
+    # Shanghai's 2020 report gives no 结果纠正 for litigation: shown as 未公布 at its bar
+    chart = charts.review_litigation(shanghai)
+    assert shanghai.c("litigation_direct", "corrected") is None
+    assert "未公布" in chart.svg() and "结果纠正未公布" in chart.alt
+    items = charts.table_a_items(shanghai)  # 其他对外管理服务事项: not published either year
+    assert "未公布" in items.svg()
+
+
+# ---------------------------------------------------------------------------------------------
+# archival metadata
+# ---------------------------------------------------------------------------------------------
+
+
+def test_data_fingerprint_follows_the_data(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "units" / "shanghai", data / "units" / "shanghai")
+    first = unit_year_fingerprint(data, "shanghai", 2020)
+    assert re.fullmatch(r"sha256:[0-9a-f]{16}", first) and first == unit_year_fingerprint(data, "shanghai", 2020)
+    path = data / "units" / "shanghai" / "2020.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert unit_year_fingerprint(data, "shanghai", 2020) != first
+
+
+def test_xmp_declares_pdfa_pdfua_and_nianbao_properties():
+    metadata = metadata_class()(title="2020年上海市政府信息公开工作年度报告")
+    metadata.info = DocumentInfo("2020年上海市政府信息公开工作年度报告", "shanghai", "上海市", "2020", "sha256:0123")
+    rdf = metadata.generate_rdf_metadata("a", 3, "A").decode()
+    for needed in ('pdfaid:part="3"', 'pdfaid:conformance="A"', 'pdfuaid:part="1"', "<nianbao:unit>shanghai<",
+                   "<nianbao:year>2020<", "<nianbao:dataFingerprint>sha256:0123<", "<nianbao:version>",
+                   "<pdfaSchema:prefix>nianbao<", "2020年上海市政府信息公开工作年度报告"):  # fmt: skip
+        assert needed in rdf, needed
