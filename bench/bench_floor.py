@@ -14,16 +14,34 @@ def _code_cells(path: Path) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+def report_pdfs(pages: dict[int, str], unit: str, year: int) -> tuple[bytes, dict[int, bytes]]:
+    """The report's PDFs from its sections' pages, as nianbao makes them: each part laid out
+    once, report.pdf written, the sections' PDFs cut out of it (render/book.py)."""
+    from nianbao.data.store import DataStore
+    from nianbao.render import combined
+    from nianbao.render.archival import DocumentInfo
+    from nianbao.render.book import ReportBook
+    from nianbao.run.execute import report_pdf
+
+    uy = DataStore(None).load(unit, year)
+    info = DocumentInfo(uy.title, uy.unit, uy.unit_name, str(uy.year))
+    book = ReportBook(sorted(pages))
+    parts = []
+    for part, page in sorted(pages.items()):
+        book.add(part, combined.anchored(page, part), info.with_subject(uy.heading(part)))
+        parts.append(combined.PartFragment(part, uy.heading(part), page))
+    return report_pdf(book, parts, uy, info)
+
+
 def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[str, float]:
-    """(d): the six sections' code in one warm IPython (no kernel), then WeasyPrint on the pages
-    that ``nianbao report`` wrote to ``report_folder``; each timed on a second, warm run."""
+    """(d): the six sections' code in one warm IPython (no kernel), then the report's PDFs made
+    from the pages that ``nianbao report`` wrote to ``report_folder`` (the six sections' and
+    report.pdf, as :func:`report_pdfs`); each timed on a second, warm run."""
     import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
     from matplotlib_inline.backend_inline import configure_inline_support
-    from weasyprint import HTML
 
-    from nianbao.render import pdf
     from nianbao.run.notebooks import load_report_spec
 
     shell = InteractiveShell.instance()
@@ -47,17 +65,15 @@ def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[
                 if not result.success:
                     raise RuntimeError(f"cell failed: {result.error_in_exec or result.error_before_exec}")
                 shown = [o.data for o in outputs.outputs]
-                images += sum("image/png" in d for d in shown)
+                images += sum("image/png" in d or "image/svg+xml" in d for d in shown)
         return time.perf_counter() - start
 
     folder = Path(report_folder)
-    pages = [(folder / f"{s.stem}.html").read_text(encoding="utf-8") for s in sections]
-    pages.append((folder / "report.html").read_text(encoding="utf-8"))
+    pages = {s.part: (folder / f"{s.stem}.html").read_text(encoding="utf-8") for s in sections}
 
     def render() -> float:
         start = time.perf_counter()
-        for page in pages:
-            HTML(string=page, url_fetcher=pdf._url_fetcher()).render().write_pdf()
+        report_pdfs(pages, unit, year)
         return time.perf_counter() - start
 
     execute()
