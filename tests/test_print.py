@@ -158,3 +158,49 @@ def test_xmp_declares_pdfa_pdfua_and_nianbao_properties():
                    "<nianbao:year>2020<", "<nianbao:dataFingerprint>sha256:0123<", "<nianbao:version>",
                    "<pdfaSchema:prefix>nianbao<", "2020年上海市政府信息公开工作年度报告"):  # fmt: skip
         assert needed in rdf, needed
+
+
+def _overlaps(chart) -> list[tuple[str, str]]:
+    """Pairs of the chart's own labels (values, 未公布, line ends) whose boxes overlap each other
+    or a tick label."""
+    fig = chart.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        labels = [t for t in ax.texts if t.get_text().strip() and t.get_visible()]
+        ticks = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text().strip()]
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+        for i, (a, box) in enumerate(boxes):
+            for b, other in boxes[i + 1 :]:
+                if box.overlaps(other) and a != "■" and b != "■":
+                    found.append((a, b))
+            for tick in ticks:
+                if box.overlaps(tick.get_window_extent(renderer)):
+                    found.append((a, tick.get_text()))
+    return found
+
+
+def test_chart_labels_do_not_collide(shanghai, demo_data):
+    import matplotlib.pyplot as plt
+
+    from nianbao.content import comparison, trend_charts, trends
+    from nianbao.content.figure import Chart
+    from nianbao.content.fonts import setup_charts
+
+    setup_charts()
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "11796件"), ax.text(0.51, 0.5, "未公布")
+    assert _overlaps(Chart(fig, "")) == [("11796件", "未公布")]  # the check sees a collision
+    plt.close(fig)
+
+    series = trends.open_series("黄浦区", 2019, 2023, str(demo_data))
+    made = [make(shanghai) for make in (charts.dispositions, charts.share_strip, charts.table_a_items,
+                                        charts.review_litigation)]  # fmt: skip
+    made += [make(series) for make in (trend_charts.applications_chart, trend_charts.dispositions_chart,
+                                       trend_charts.review_chart)]  # fmt: skip
+    comp = comparison.open_comparison(2022, "", "shanghai", str(demo_data))
+    made += [comparison.ranking_chart(comp, m) for m in ("new_received", "disclosure_rate")]
+    for chart in made:
+        assert _overlaps(chart) == [], chart.alt[:30]
+        chart.close()

@@ -45,6 +45,12 @@ def _shared():
     return _local.shared
 
 
+def warm_up() -> None:
+    """Import WeasyPrint, parse the stylesheet and load the CJK fonts in this thread, ahead of
+    the first real layout (e.g. while the notebooks that feed it are still running)."""
+    layout('<html lang="zh-CN"><body><p>年报</p></body></html>', first_page=1)
+
+
 _INLINE_REPORT_CSS = re.compile(r'<style id="report-css">.*?</style>', re.S)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from nianbao.data.model import UnitYear
 from nianbao.render.combined import PartFragment
+from nianbao.render.pdf import warm_up
 from nianbao.run.execute import (
     NotebookTask,
     Outcome,
@@ -80,6 +81,7 @@ class ReportScheduler:
 
             self.book = ReportBook([t.part for t in self.tasks])
             self._layout = ThreadPoolExecutor(1, thread_name_prefix="nianbao-layout")
+            self._layout.submit(warm_up)  # WeasyPrint and the fonts, while the workers start
 
     # the queue -----------------------------------------------------------------------------------
 
