@@ -31,7 +31,7 @@ class Chart:
         """The figure as SVG (text as text, no timestamp), rendered once."""
         if self._svg is None:
             buf = io.StringIO()
-            self.figure.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.04, metadata={"Date": None})
+            self.figure.savefig(buf, format="svg", metadata={"Date": None})  # constrained layout: one draw
             self._svg = buf.getvalue()
         return self._svg
 

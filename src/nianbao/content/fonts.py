@@ -62,7 +62,7 @@ def setup_charts() -> str:
             "legend.fontsize": 8.5,
             "figure.dpi": 110,
             "savefig.dpi": 300,  # only for a raster export; the report's charts are SVG
-            "savefig.bbox": "tight",
+            "savefig.bbox": "standard",  # the figures are laid out by matplotlib ("constrained")
             "svg.fonttype": "none",  # text stays text, set by the reader in the named family
             "svg.hashsalt": "nianbao",  # the same ids every run
         }

@@ -47,19 +47,31 @@ class PartPages:
 
 def lay_out_part(part: int, page_html: str, first_page: int) -> PartPages:
     """Lay out a part's page from ``first_page`` on, its continued tables repeated on the next
-    page with their header and labels (:mod:`nianbao.render.continued`)."""
-    html = continued.mark_rows(page_html)
-    document = layout(html, first_page=first_page)
-    laid = PartPages(part, first_page, list(document.pages), document)
+    page with their header and labels (:mod:`nianbao.render.continued`).
+
+    A part with such a table is first laid out up to that table (the probe): when the table
+    breaks, the probe's pages up to the break are the part's, and the rest is laid out from the
+    break on; only when it does not is the whole part laid out (the probe is then wasted)."""
+    html, probe_html = continued.prepare(page_html)
+    laid = PartPages(part, first_page)
     start = 0  # where the last document's pages begin in laid.pages
+    split = None
+    if probe_html is not None:
+        probe = layout(probe_html, first_page=first_page)
+        split = continued.first_split(probe.pages)
+        laid.pages, laid.document = list(probe.pages), probe
+    if split is None:
+        document = layout(html, first_page=first_page)
+        laid.pages, laid.document = list(document.pages), document
+        split = continued.first_split(laid.pages)
     for _ in range(MAX_CONTINUATIONS):
-        split = continued.first_split(laid.pages[start:])
         if split is None:
             break
         html = continued.remainder(html, split)
         kept = laid.pages[: start + split.page + 1]
         following = layout(html, first_page=first_page + len(kept))
         laid.pages, start = kept + list(following.pages), len(kept)
+        split = continued.first_split(laid.pages[start:])
     for index, page in enumerate(laid.pages):
         for anchor in page.anchors:
             laid.anchors.setdefault(anchor, first_page + index)

@@ -64,16 +64,31 @@ def _table_of(row_box) -> int | None:
 
 def mark_rows(page_html: str) -> str:
     """Number the marked tables and tell each of their rows which table it is in."""
+    return prepare(page_html)[0]
+
+
+def prepare(page_html: str) -> tuple[str, str | None]:
+    """The page with its marked tables' rows numbered (:func:`mark_rows`), and a probe: the same
+    page cut after the first marked table's output, or None when it has none. A table that
+    continues on another page does so in the probe too, at the same row, so the probe's pages up
+    to the break are the part's pages (laying out the rest once, from the break on)."""
     from bs4 import BeautifulSoup
 
     if "data-continued" not in page_html:
-        return page_html
+        return page_html, None
     soup = BeautifulSoup(page_html, features="html.parser")
-    for ordinal, table in enumerate(soup.select("table[data-continued]")):
+    tables = soup.select("table[data-continued]")
+    for ordinal, table in enumerate(tables):
         table["data-table"] = str(ordinal)
         for row in table.select("tbody > tr[data-row]"):
             row["data-of-table"] = table["data-table"]
-    return str(soup)
+    marked = str(soup)
+    node = tables[0]
+    while node.parent is not None and node.parent.name not in ("main", "body"):
+        node = node.parent
+    for sibling in list(node.find_next_siblings()):
+        sibling.decompose()
+    return marked, str(soup)
 
 
 def remainder(page_html: str, split: Split) -> str:
