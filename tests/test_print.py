@@ -171,6 +171,8 @@ def _overlaps(chart) -> list[tuple[str, str]]:
         labels = [t for t in ax.texts if t.get_text().strip() and t.get_visible()]
         ticks = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text().strip()]
         boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+        if ax.get_legend() is not None:
+            boxes.append(("legend", ax.get_legend().get_window_extent(renderer)))
         for i, (a, box) in enumerate(boxes):
             for b, other in boxes[i + 1 :]:
                 if box.overlaps(other) and a != "■" and b != "■":
