@@ -35,8 +35,7 @@ class PartPages:
 
     part: int
     first_page: int  # the number printed on its first page
-    pages: list = field(default_factory=list)  # WeasyPrint pages
-    document: object = None  # its first document
+    pages: list = field(default_factory=list)  # WeasyPrint pages (of one or more documents)
     anchors: dict[str, int] = field(default_factory=dict)  # element id → page number
     info: DocumentInfo | None = None  # what its PDF says about itself
 
@@ -55,23 +54,21 @@ def lay_out_part(part: int, page_html: str, first_page: int) -> PartPages:
     html, probe_html = continued.prepare(page_html)
     laid = PartPages(part, first_page)
     start = 0  # where the last document's pages begin in laid.pages
-    split = None
+    cut = None
     if probe_html is not None:
-        probe = layout(probe_html, first_page=first_page)
-        split = continued.first_split(probe.pages)
-        laid.pages, laid.document = list(probe.pages), probe
-    if split is None:
-        document = layout(html, first_page=first_page)
-        laid.pages, laid.document = list(document.pages), document
-        split = continued.first_split(laid.pages)
+        laid.pages = list(layout(probe_html, first_page=first_page).pages)
+        cut = continued.first_split(laid.pages)
+    if cut is None:
+        laid.pages = list(layout(html, first_page=first_page).pages)
+        cut = continued.first_split(laid.pages)
     for _ in range(MAX_CONTINUATIONS):
-        if split is None:
+        if cut is None:
             break
-        html = continued.remainder(html, split)
-        kept = laid.pages[: start + split.page + 1]
+        html = continued.remainder(html, cut)
+        kept = laid.pages[: start + cut.page + 1]
         following = layout(html, first_page=first_page + len(kept))
         laid.pages, start = kept + list(following.pages), len(kept)
-        split = continued.first_split(laid.pages[start:])
+        cut = continued.first_split(laid.pages[start:])
     for index, page in enumerate(laid.pages):
         for anchor in page.anchors:
             laid.anchors.setdefault(anchor, first_page + index)
