@@ -26,6 +26,7 @@ class Blocks:
     paragraphs: list[str] = field(default_factory=list)  # the narrative, in order (published words)
     headings: dict[str, str] = field(default_factory=dict)  # table kind → the part heading above it
     notes: list[str] = field(default_factory=list)
+    all_tables_looked_at: bool = True
 
 
 def simplify_cells(page: Page) -> None:
@@ -58,7 +59,8 @@ def sort_blocks(page: Page, structured: bool) -> Blocks:
             lines = [line for row in block.rows for cell in row for line in cell.text.split("\n") if line.strip()]
             out.paragraphs.extend(lines)
     if looked > MAX_TABLES:
-        out.notes.append(f"页面有{looked}个表格，只查看了前{MAX_TABLES}个")
+        out.all_tables_looked_at = False
+        out.notes.append(f"the page has {looked} tables; only the first {MAX_TABLES} were looked at")
     if not structured:
         _text_tables(out)
     out.tables = {k: v for k, v in out.tables.items() if v}

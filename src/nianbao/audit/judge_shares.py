@@ -60,13 +60,18 @@ def judge_ratios(figures: list[TextFigure], checked: Checked, uy: UnitYear) -> t
     """The judgements of every share and rate, and the ids (``id()``) of the count figures whose
     mismatch a share's judgement already reports."""
     told_answered = next((f.value for f in figures if f.kind == "count" and f.ref == ANSWERED), None)
+    counts: dict[tuple[int, object], list[TextFigure]] = {}
+    for f in figures:
+        if f.kind == "count":
+            counts.setdefault((f.paragraph, f.value), []).append(f)
     out, merged = [], set()
     for figure in figures:
         if figure.kind not in (SHARE, RATE):
             continue
         judgement = _judge(figure, checked, told_answered)
         if judgement.verdict.kind == "count" and figure.numerator is not None:
-            count = next((f for f in figures if _is_numerator(f, figure)), None)
+            candidates = counts.get((figure.paragraph, figure.numerator.value), [])
+            count = next((f for f in candidates if _is_numerator(f, figure)), None)
             if count is not None:
                 merged.add(id(count))
         judgement.finding = _finding(judgement, uy, checked)

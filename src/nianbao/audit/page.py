@@ -251,41 +251,51 @@ def grid(table: Table) -> list[list[Cell | None]]:
     same :class:`Cell` object in every position it spans), or None where nothing is.
 
     Spans are capped by the table's real extent: a rowspan by the rows left, a colspan by the
-    most cells any row has. The work is proportional to the grid's size, which is bounded
-    (:class:`TableTooLarge` beyond :data:`MAX_GRID` positions)."""
+    most cells a row has, and every row by twice the widest row's own cells (spans that would
+    push a row further are cut, and the table says so). The work is proportional to the grid's
+    size, which is bounded (:class:`TableTooLarge` beyond :data:`MAX_GRID` positions)."""
     rows = table.rows
     cap = max((len(row) for row in rows), default=1)
+    width = 2 * max((sum(min(max(c.colspan, 1), cap) for c in row) for row in rows), default=1)
     out: list[list[Cell | None]] = []
     carry: dict[int, tuple[Cell, int]] = {}  # column → (cell, rows it still covers)
-    size = 0
+    size, cut = 0, False
     for r, row in enumerate(rows):
-        line: list[Cell | None] = []
-        below: dict[int, tuple[Cell, int]] = {}
-        cells = iter(row)
-        cell = next(cells, None)
-        while cell is not None or any(c >= len(line) for c in carry):
-            c = len(line)
-            if c in carry:
-                held, left = carry[c]
-                line.append(held)
-                if left > 1:
-                    below[c] = (held, left - 1)
-                continue
-            if cell is None:  # only columns covered from above are left
-                line.append(None)
-                continue
-            down = max(1, min(cell.rowspan, len(rows) - r))
-            for _ in range(max(1, min(cell.colspan, cap))):
-                if down > 1:
-                    below[len(line)] = (cell, down - 1)
-                line.append(cell)
-            cell = next(cells, None)
-        carry = below
+        line, carry, dropped = _grid_row(row, carry, cap, width, len(rows) - r)
+        cut = cut or dropped
         size += len(line)
         if size > MAX_GRID:
             raise TableTooLarge(f"第{table.number}个表格展开后超过{MAX_GRID}个单元格，未读取")
         out.append(line)
+    if cut and not any("超出表格范围" in n for n in table.notes):
+        table.notes.append(f"第{table.number}个表格的合并单元格（rowspan/colspan）超出表格范围，超出部分未读取")
     return out
+
+
+def _grid_row(row, carry, cap, width, rows_left):
+    """One row of the grid, the cells carried into the next row, and whether spans were cut."""
+    line: list[Cell | None] = []
+    below: dict[int, tuple[Cell, int]] = {}
+    cells = iter(row)
+    cell = next(cells, None)
+    while (cell is not None or any(c >= len(line) for c in carry)) and len(line) < width:
+        c = len(line)
+        if c in carry:
+            held, left = carry[c]
+            line.append(held)
+            if left > 1:
+                below[c] = (held, left - 1)
+            continue
+        if cell is None:  # only columns covered from above are left
+            line.append(None)
+            continue
+        down = max(1, min(cell.rowspan, rows_left))
+        for _ in range(max(1, min(cell.colspan, cap, width - len(line)))):
+            if down > 1:
+                below[len(line)] = (cell, down - 1)
+            line.append(cell)
+        cell = next(cells, None)
+    return line, below, cell is not None
 
 
 def unique_cells(line: list[Cell | None]) -> list[tuple[int, Cell]]:

@@ -109,7 +109,7 @@ def audit_file(
     simplify_cells(page)
     blocks = sort_blocks(page, source.structured)
     notes = list(source.notes) + blocks.notes
-    _one_report(source.path, blocks.tables)
+    _one_report(source.path, blocks.tables, blocks.all_tables_looked_at)
     identity = identify(_title_candidates(page, blocks.paragraphs), page.title,
                         [normalise(p) for p in blocks.paragraphs[:40]], data_dir)  # fmt: skip
     notes.extend(identity.notes)
@@ -134,12 +134,13 @@ def audit_file(
     return result
 
 
-def _one_report(path: Path, tables: dict[str, list[Table]]) -> None:
+def _one_report(path: Path, tables: dict[str, list[Table]], complete: bool) -> None:
     for kind, found in tables.items():
         if kind in ("B", "C") and len(found) > 1:
             numbers = "、".join(str(t.number) for t in found[:5]) + ("…" if len(found) > 5 else "")
+            how_many = len(found) if complete else f"at least {len(found)}"
             raise AuditError(
-                f"{path}: the page holds {len(found)} copies of {TABLE_NAMES[kind]} (page tables {numbers}): "
+                f"{path}: the page holds {how_many} copies of {TABLE_NAMES[kind]} (page tables {numbers}): "
                 "two reports in one page? Save each report as a page of its own and audit them one by one",
                 path=path,
                 location=f"page table {found[1].number}",

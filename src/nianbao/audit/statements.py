@@ -14,21 +14,20 @@ from nianbao.rules.rates import OTHER_BASE, TRUNCATED, UNKNOWN
 _NAMES = {"new_received": "received", "total": "answered"}
 
 
-def _name(kind: str, ref: str, out: dict) -> str:
-    """A readable statement id: count_received, share_granted, rate_review_corrected, count_review_total_2."""
+def _name(kind: str, ref: str, taken: dict[str, int]) -> str:
+    """A readable statement id: count_received, share_granted, count_review_total_2."""
     head, row, *rest = ref.split(".")
     name = f"{kind}_{_NAMES.get(row, row)}" + (f"_{rest[0]}" if head == "C" and rest else "")
-    unique, n = name, 2
-    while unique in out:
-        unique, n = f"{name}_{n}", n + 1
-    return unique
+    taken[name] = taken.get(name, 0) + 1
+    return name if taken[name] == 1 else f"{name}_{taken[name]}"
 
 
 def statements_of(result) -> dict[str, Statement]:
     out: dict[str, Statement] = {}
+    taken: dict[str, int] = {}
     for figure in result.narrative.figures:
         if figure.kind == "count" and isinstance(figure.ref, str):
-            sid = _name("count", figure.ref, out)
+            sid = _name("count", figure.ref, taken)
             out[sid] = Statement(sid, "count", figure.label, Decimal(figure.value), unit="件",
                                  subject=figure.ref, source=figure.quote)  # fmt: skip
     for j in result.judgements:
@@ -42,7 +41,7 @@ def statements_of(result) -> dict[str, Statement]:
             continue  # 「不足1%」 has no value to record
         label = figure.label if figure.kind == "rate" else f"{num.label}占比"
         acknowledged = j.note if j.verdict.kind in (TRUNCATED, OTHER_BASE, UNKNOWN, "count") else None
-        sid = _name(figure.kind, num.ref, out)
+        sid = _name(figure.kind, num.ref, taken)
         out[sid] = Statement(sid, figure.kind, label, value, numerator=num.ref, denominator=base.ref,
                              source=figure.quote, acknowledged=acknowledged)  # fmt: skip
     return out

@@ -25,6 +25,7 @@ _HEADER_KEYS = (
     | {labels.key(schema.TABLE_B_APPLICANT_HEADER), "信息内容", "项目"}
 )  # fmt: skip
 _MAX_CELL = 80
+_MAX_LABEL = 90  # the longest official label has 39 characters, its remark included about 80
 
 
 def _is_value(token: str) -> bool:
@@ -32,6 +33,8 @@ def _is_value(token: str) -> bool:
 
 
 def _known_label(text: str) -> bool:
+    if len(text) > _MAX_LABEL:
+        return False
     k = labels.key(text)
     if not k:
         return False

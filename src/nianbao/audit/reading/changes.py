@@ -54,7 +54,9 @@ def read_changes(text: Text, sentence: Sentence, p: int, part: str, year: int | 
     last: TextFigure | None = None
     last_mention: Mention | None = None
     for m in sentence.mentions:
-        direction = None if m.used else is_change(m, _clause(sentence, m), last_mention)
+        if m.used or not _CHANGE.search(m.label):
+            continue
+        direction = is_change(m, _clause(sentence, m), last_mention)
         if direction is None:
             continue
         m.used = True

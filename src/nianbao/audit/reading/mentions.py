@@ -23,6 +23,7 @@ _MENTION = re.compile(
 )
 _BOUNDARY = set("，；。：（）！？")
 _SENTENCE_END = re.compile(r"[。！？]")
+_PARENS = re.compile(r"[（）]")
 MAX_SENTENCE = 600  # a longer run without 。 is cut at its 「；」 (and, at worst, every 600 characters)
 
 
@@ -115,19 +116,21 @@ def _mentions(norm: str, a: int, b: int) -> list[Mention]:
 def _nest(norm: str, a: int, b: int, found: list[Mention]) -> None:
     """The parenthesis each mention stands in, and the count before that parenthesis."""
     opened: list[int] = []
-    marks = {}
-    for i in range(a, b):
-        ch = norm[i]
-        if ch == "（":
-            opened.append(i)
-        elif ch == "）" and opened:
+    k = 0
+    for p in _PARENS.finditer(norm, a, b):
+        while k < len(found) and found[k].start < p.start():
+            found[k].group = opened[-1] if opened else None
+            k += 1
+        if p.group(0) == "（":
+            opened.append(p.start())
+        elif opened:
             opened.pop()
-        marks[i] = opened[-1] if opened else None
-    for k, m in enumerate(found):
-        m.group = marks.get(m.start)
+    for m in found[k:]:
+        m.group = opened[-1] if opened else None
+    for i, m in enumerate(found):
         if m.group is not None:
             m.parent = next(
-                (j for j in range(k - 1, -1, -1) if found[j].kind == COUNT and found[j].end <= m.group),
+                (j for j in range(i - 1, -1, -1) if found[j].kind == COUNT and found[j].end <= m.group),
                 None,
             )
 
