@@ -90,7 +90,9 @@ def spans_page(folder: Path, rows: int = 3000) -> Path:
 
 
 def many_tables(folder: Path, n: int = 5000) -> Path:
-    table = "<table><tr><td>行政复议</td><td>尚未审结</td><td>总计</td></tr><tr><td>0</td><td>0</td><td>0</td></tr></table>"
+    table = (
+        "<table><tr><td>行政复议</td><td>尚未审结</td><td>总计</td></tr><tr><td>0</td><td>0</td><td>0</td></tr></table>"
+    )
     path = folder / "tables.html"
     path.write_text(f"<html><body>{table * n}</body></html>", encoding="utf-8")
     return path
@@ -116,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quick:
             path = narrative_text(folder, 20)
             r = run([path])
-            print(f"big      {path.stat().st_size / 1e6:5.1f} MB text: {r['times'][0]:6.2f} s, peak {r['peak_mb']:.0f} MB")
+            print(
+                f"big      {path.stat().st_size / 1e6:5.1f} MB text: {r['times'][0]:6.2f} s, peak {r['peak_mb']:.0f} MB"
+            )
         path = spans_page(folder)
         r = run([path])
         print(f"spans    {path.stat().st_size / 1e3:.0f} KB page, spans beyond the table: {r['times'][0]:.2f} s, "

@@ -14,7 +14,8 @@ from nianbao.audit.reading.narrative import read_narrative
 from nianbao.audit.reading.normalise import chinese_number, normalise
 from nianbao.audit.reading.parts import REQUESTS, REVIEW, UNMARKED, assign
 from nianbao.audit.texttables import find_tables
-from nianbao.rules.rates import MATCH, OTHER_BASE, TRUNCATED, UNKNOWN as CANNOT, WRONG, Base, which_base
+from nianbao.rules.rates import MATCH, OTHER_BASE, TRUNCATED, WRONG, Base, which_base
+from nianbao.rules.rates import UNKNOWN as CANNOT
 
 
 def counts(paragraphs: list[str], year: int | None = 2023) -> dict:
@@ -61,7 +62,14 @@ def test_numbers_are_not_made_of_footnotes_or_ordinals():
 
 
 def test_parts_by_headings_of_every_style():
-    norms = ["总体情况", "正文", "第三部分 依申请公开政府信息情况", "正文", "（四）因政府信息公开工作被申请行政复议和提起行政诉讼情况", "正文"]
+    norms = [
+        "总体情况",
+        "正文",
+        "第三部分 依申请公开政府信息情况",
+        "正文",
+        "（四）因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+        "正文",
+    ]
     parts, headings = assign([normalise(n).norm for n in norms])
     assert parts[3] == REQUESTS and parts[5] == REVIEW and headings[0] is not None
     assert assign(["全年收到申请12件。"])[0] == [UNMARKED]
@@ -79,12 +87,16 @@ def test_replies_to_other_things_are_no_application_figures():
 
 
 def test_a_page_without_headings_reads_only_sentences_about_applications():
-    read = counts(["2023年共办理群众来信来访300件。", "全年收到政府信息公开申请150件，答复148件。予以公开60件，占40.54%。"])
+    read = counts(
+        ["2023年共办理群众来信来访300件。", "全年收到政府信息公开申请150件，答复148件。予以公开60件，占40.54%。"]
+    )
     assert read == {"B.new_received.total": [150], "B.total.total": [148], "B.granted.total": [60]}
 
 
 def test_counts_in_words_full_width_and_with_spaces():
-    read = counts(["三、收到和处理政府信息公开申请情况", "本机关收到政府信息公开申请十二件，上年结转１件，答复 1 3 件。"])
+    read = counts(
+        ["三、收到和处理政府信息公开申请情况", "本机关收到政府信息公开申请十二件，上年结转１件，答复 1 3 件。"]
+    )
     assert read == {"B.new_received.total": [12], "B.carried_in.total": [1], "B.total.total": [13]}
 
 
@@ -99,7 +111,13 @@ def test_last_years_values_and_changes_are_not_counts():
     paragraphs = ["三、收到和处理政府信息公开申请情况", "收到申请90件，比2022年减少10件（2022年为100件），降幅为10%。"]
     assert counts(paragraphs) == {"B.new_received.total": [90]}
     (change,) = of_kind(paragraphs, "change")
-    assert (change.value, change.unit, change.direction, change.current.value, change.previous.value) == (10, "件", "down", 90, 100)
+    assert (change.value, change.unit, change.direction, change.current.value, change.previous.value) == (
+        10,
+        "件",
+        "down",
+        90,
+        100,
+    )
 
 
 def test_a_change_in_items_without_last_years_value_is_read_but_not_checkable():
@@ -109,7 +127,10 @@ def test_a_change_in_items_without_last_years_value_is_read_but_not_checkable():
 
 
 def test_sub_counts_belong_to_the_count_before_their_bracket():
-    paragraphs = ["三、收到和处理政府信息公开申请情况", "答复100件，其他处理20件（其中申请人撤回申请12件、逾期不补正5件），占20.00%。"]
+    paragraphs = [
+        "三、收到和处理政府信息公开申请情况",
+        "答复100件，其他处理20件（其中申请人撤回申请12件、逾期不补正5件），占20.00%。",
+    ]
     (share,) = of_kind(paragraphs, "share")
     assert (share.numerator.value, share.base.value) == (20, 100)
     assert counts(paragraphs)["B.other_no_correction.total"] == [5]
@@ -194,14 +215,20 @@ def test_a_narrative_line_with_a_table_word_stays_narrative():
              "4\t0\t0\t2\t6\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"]  # fmt: skip
     tables, rest = find_tables(lines)
     assert [lines[i] for i in rest] == lines[:2]
-    (_, table), = tables
+    ((_, table),) = tables
     assert table.before == "（文本中的表三）"
 
 
 def test_pipe_blanks_are_blank_cells(tmp_path):
-    rows = ["| 一、本年新收政府信息公开申请数量 | 3 |  |  |  |  |  | 3 |", "| 二、上年结转政府信息公开申请数量 |  |  |  |  |  |  |  |"]
+    rows = [
+        "| 一、本年新收政府信息公开申请数量 | 3 |  |  |  |  |  | 3 |",
+        "| 二、上年结转政府信息公开申请数量 |  |  |  |  |  |  |  |",
+    ]
     page = tmp_path / "r.txt"
-    page.write_text("2023年示例区政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page.write_text(
+        "2023年示例区政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
     result = audit_file(page)
     read = result.tables["B"]
     assert read.values[("new_received", "total")] == 3 and len(read.empty) == 12

@@ -32,7 +32,9 @@ def test_a_grid_beyond_its_limit_is_refused_not_built():
 
 
 def test_a_page_of_thousands_of_tables_gets_a_short_error_line(tmp_path):
-    table = "<table><tr><td>行政复议</td><td>尚未审结</td><td>总计</td></tr><tr><td>0</td><td>0</td><td>0</td></tr></table>"
+    table = (
+        "<table><tr><td>行政复议</td><td>尚未审结</td><td>总计</td></tr><tr><td>0</td><td>0</td><td>0</td></tr></table>"
+    )
     page = tmp_path / "many.html"
     page.write_text(f"<html><body>{table * 5000}</body></html>", encoding="utf-8")
     with pytest.raises(AuditError) as caught:
@@ -42,7 +44,11 @@ def test_a_page_of_thousands_of_tables_gets_a_short_error_line(tmp_path):
 
 
 def test_absurd_spans_in_the_official_table_are_cut_and_said(tmp_path):
-    rows = '<tr><td rowspan="100000" colspan="99999">一、本年新收政府信息公开申请数量</td>' + "<td>1</td>" * 6 + "<td>6</td></tr>"
+    rows = (
+        '<tr><td rowspan="100000" colspan="99999">一、本年新收政府信息公开申请数量</td>'
+        + "<td>1</td>" * 6
+        + "<td>6</td></tr>"
+    )
     page = tmp_path / "spans.html"
     page.write_text(f"<html><body><p>2023年示例区政府信息公开工作年度报告</p><table>{HEAD}{rows * 500}</table></body></html>",
                     encoding="utf-8")  # fmt: skip

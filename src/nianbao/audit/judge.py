@@ -195,6 +195,9 @@ def _change_problem(f: TextFigure) -> tuple[str, str] | None:
     direction = "up" if diff > 0 else "down" if diff < 0 else "none"
     if size == published and direction == f.direction:
         return None
+    points = isinstance(f.current.value, str) and metrics.round_half_up(abs(diff), decimals) == published
+    if points and direction == f.direction:
+        return None  # 「公开率…较上年上升4.6%」 for 4.6 percentage points: loose wording, the same figure
     said = "上升" if f.direction == "up" else "下降"
     note = (
         f"本年{f.current.value}，上年{f.previous.value}：{_actual(diff, size, f.unit)}，报告写{said}{f.value}{f.unit}"

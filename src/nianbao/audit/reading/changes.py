@@ -68,8 +68,9 @@ def read_changes(text: Text, sentence: Sentence, p: int, part: str, year: int | 
 
 def _change(text, sentence, m, direction, p, part, year, last) -> TextFigure:
     unit = "个百分点" if m.kind == POINTS else m.unit
-    if m.kind == POINTS:
-        current, previous = _rates(sentence, m)
+    before = sentence.before(m, (COUNT, PERCENT))
+    if m.kind == POINTS or (m.unit == "%" and before and before[0].kind == PERCENT and before[0].group is None):
+        current, previous = _rates(sentence, m)  # 「公开率达94.8%，较上年上升4.6%」: the rate changed
     else:
         current, previous = _counts(sentence, m, year)
     if previous is None and last is not None and current is None:

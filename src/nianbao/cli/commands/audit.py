@@ -1,15 +1,36 @@
-"""nianbao audit: check a published report (a saved web page or its text) against every rule."""
+"""nianbao audit: check a published report (in any format it comes in) against every rule."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-HELP = "audit a published report (saved HTML page or text): its tables, narrative and every share it gives"
+HELP = (
+    "audit a published report (web page, text, PDF, DOCX, DOC, WPS or image): its three tables, every figure "
+    "of its narrative read in context, and every share judged against the bases a reader would try"
+)
+
+
+EPILOG = """\
+what it reads: the report's parts by their headings; counts of applications (only in the
+依申请公开 part, only when the verb's object is an application), review and litigation cases,
+shares, the named rates, year-on-year changes, claims in words and stated totals; tables in
+HTML and in text (| or tab or space separated); unit and year from the title and the 统计期限.
+
+findings: error (a contradiction), warning (right only when truncated, or against another
+plausible base, or blank cells read as 0), unverifiable (无法复核: the base is nowhere given).
+Every share shows its numerator, its base and the words they were read from.
+The exit code is 1 when the audit found an error."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the saved page (.html) or text (.txt) of a published report")
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "file",
+        help="the published report: a saved page (.html), text (.txt), PDF, DOCX, DOC, WPS or an image, "
+        "recognised by its content; traditional characters are read as simplified",
+    )
     parser.add_argument("--unit", help="the unit (id or name) when the page's title does not say, or to override it")
     parser.add_argument("--year", type=int, help="the reporting year when the page's title does not say")
     parser.add_argument(
