@@ -248,3 +248,15 @@ def test_shares_are_judged_with_the_words_that_led_to_them(tmp_path):
     assert "予以公开及部分公开78件" in j.note and "答复152件" in j.note and "收到申请总数（78÷156）" in j.note
     (f,) = [f for f in result.findings if f.rule == "T3"]
     assert f.severity == "warning"
+
+
+def test_more_wordings_of_answered_pending_and_last_year():
+    paragraphs = [
+        "三、收到和处理政府信息公开申请情况",
+        "全年收到申请件共计86件，较2022年（78件）增长10.26%。已办结84件，正在办理2件。",
+        "全年办理政府信息公开申请共计122件，另有3件申请在法定期限内尚未办结，结转至2024年继续办理。",
+    ]
+    assert counts(paragraphs) == {"B.new_received.total": [86], "B.total.total": [84, 122],
+                                  "B.carried_forward.total": [2, 3]}  # fmt: skip
+    (change,) = of_kind(paragraphs, "change")
+    assert (change.current.value, change.previous.value, change.quote) == (86, 78, "较2022年（78件）增长10.26%")

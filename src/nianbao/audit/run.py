@@ -8,6 +8,7 @@ three tables, know its unit and year, read the narrative in context, and judge e
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -104,6 +105,16 @@ def audit_file(
     ``unit``/``year`` override what the page says. With a data folder holding the unit's previous
     year, X1 and X2 are checked too.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: the cyclic collector's passes would only add up
+    try:
+        return _audit(path, unit, year, data_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _audit(path, unit, year, data_dir) -> AuditResult:
     source = read_document(path)  # any format, recognised by content
     page = source.page
     simplify_cells(page)

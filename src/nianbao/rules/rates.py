@@ -218,17 +218,29 @@ class Verdict:
         return self.kind == MATCH
 
 
+def _percents(numerator, denominator, decimals: int) -> tuple[Decimal, Decimal] | None:
+    """numerator ÷ denominator × 100 at ``decimals`` places: (half-up, truncated). Whole numbers
+    (the usual case) in integer arithmetic, anything else through exact fractions."""
+    if not denominator:
+        return None
+    if isinstance(numerator, int) and isinstance(denominator, int) and numerator >= 0 and denominator > 0:
+        whole, rest = divmod(numerator * 100 * 10**decimals, denominator)
+        places = Decimal(1).scaleb(-decimals)
+        cut = Decimal(whole).scaleb(-decimals).quantize(places)
+        up = Decimal(whole + (2 * rest >= denominator)).scaleb(-decimals).quantize(places)
+        return up, cut
+    exact = metrics.percent_exact(numerator, denominator)
+    return metrics.round_half_up(exact, decimals), metrics.truncate(exact, decimals)  # type: ignore[arg-type]
+
+
 def _gives(published: str, numerator, denominator) -> tuple[bool, bool]:
     """(half-up gives it, truncation gives it) for numerator ÷ denominator at the published precision."""
-    exact = metrics.percent_exact(numerator, denominator)
-    if exact is None:
+    if numerator is None or not denominator:
         return False, False
     if published == BELOW_ONE:
-        return exact < 1, False
-    decimals = metrics.decimals_of(published)
-    return metrics.round_half_up(exact, decimals) == Decimal(published), metrics.truncate(exact, decimals) == Decimal(
-        published
-    )
+        return metrics.percent_exact(numerator, denominator) < 1, False  # type: ignore[operator]
+    up, cut = _percents(numerator, denominator, metrics.decimals_of(published))  # type: ignore[misc]
+    return up == Decimal(published), cut == Decimal(published)
 
 
 def which_base(
@@ -241,7 +253,7 @@ def which_base(
     if primary is None or primary.numerator is None or not primary.denominator:
         return Verdict(UNKNOWN, published, primary, None)
     decimals = 0 if published == BELOW_ONE else metrics.decimals_of(published)
-    expected = metrics.percent(primary.numerator, primary.denominator, decimals)
+    expected = _percents(primary.numerator, primary.denominator, decimals)[0]  # type: ignore[index]
     rounded, truncated = _gives(published, primary.numerator, primary.denominator)
     if rounded:
         return Verdict(MATCH, published, primary, expected, primary)

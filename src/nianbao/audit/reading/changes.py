@@ -78,6 +78,8 @@ def _change(text, sentence, m, direction, p, part, year, last) -> TextFigure:
     elif previous is None and last is not None and last.current and current and last.current.value == current.value:
         previous = last.previous
     a, b = m.label_start, m.end
+    if not _ANCHOR.search(m.label) and _ANCHOR.search(_clause(sentence, m)):
+        a = _clause_start(sentence, m)  # 「较2022年（78件）增长10.26%」: the words that say against what
     return TextFigure(CHANGE, text.quote(a, b), p, text.span(a, b), part, value=m.value, unit=unit,
                       direction=direction, current=current, previous=previous)  # fmt: skip
 
@@ -100,6 +102,11 @@ def _counts(sentence: Sentence, m: Mention, year: int | None) -> tuple[Side | No
             current = Side(other.value, words=other.label + other.text)
             break
     return current, previous
+
+
+def _clause_start(sentence: Sentence, m: Mention) -> int:
+    """Where the clause of ``m`` starts (in the paragraph), brackets included."""
+    return m.start - len(_clause(sentence, m))
 
 
 def _adjacent(sentence: Sentence, m: Mention, other: Mention) -> bool:

@@ -36,13 +36,17 @@ _PREVIOUS = re.compile(
     r"^(?:较|比)?(?:上年|去年|上一年度?|上年度|(?P<year>\d{4})年)(?:同期)?(?:度)?(?:为|是|共|共计)?$"
 )
 _PREVIOUS_VERB = re.compile(r"^(?P<year>\d{4})年(?:共|全年)?(?:答复|收到|受理|办结|发布|公开|主动公开)")
+_COMPARED = re.compile(r"(?:较|比|与)(?:上年|去年|上一年度?|上年度|\d{4}年)(?:同期)?(?:相比)?$")
+_IN_PROGRESS = re.compile(r"(?:正在|尚在|仍在)(?:办理|处理|答复)(?:中|的)?(?:申请)?$")
 _CARRIED_IN = re.compile(r"(?:上年|上一年|上年度|上一年度|\d{4}年)度?(?:结转|转结)|结转上一?年")
 _CARRIED_IN_TAIL = re.compile(r"^(?:为|系|属)(?:上年|上一年|上年度|\d{4}年)度?(?:结转|转结)")
-_FORWARD = re.compile(r"(?:结转|顺延|转入)(?:至|到)?下一?年")
+_FORWARD = re.compile(r"(?:结转|顺延|转入)(?:至|到)?(?:下一?年|\d{4}年)")
+_UNFINISHED = re.compile(r"^(?:申请)?[^，；]{0,10}?(?:尚未办结|未办结|尚未答复)")
 _PENDING_TAIL = re.compile(r"尚在(?:法定)?答复期限内|尚在办理|正在办理")
 _RECEIVED = re.compile(r"收到|新收|受理|接收|收悉|共收|接到")
 _ANSWERED = re.compile(
-    r"(?:答复|办结|办理完毕|办理完结|办理|处理完毕)(?P<object>(?:了)?(?:政府信息公开|依申请公开)?(?:的)?(?:申请)?(?:件)?(?:共|合计)?)$"
+    r"(?:答复|办结|办理完毕|办理完结|办理|处理完毕)(?P<object>(?:了)?(?:政府信息公开|依申请公开)?(?:的)?(?:申请)?(?:件)?"
+    r"(?:共计|合计|总计|累计|共)?(?:数量|总数)?(?:为|达)?)$"
 )
 _CHANNEL = re.compile(r"(?:网上|网络|在线|当面|现场|信函|邮寄|传真|电子邮件|电话)(?:提交|提出)?(?:的)?申请")
 _APPLICANTS = {
@@ -85,7 +89,10 @@ CATEGORY_LABEL = {"disclosed": "予以公开及部分公开", "partly_granted": 
 
 
 def is_previous(m: Mention, year: int | None) -> bool:
-    """「（2022年为538件）」, 「上年同期为463件」: last year's value, no figure of its own."""
+    """「（2022年为538件）」, 「上年同期为463件」, 「较2022年（78件）增长」: last year's value, no figure of
+    its own."""
+    if m.group is not None and not m.label and _COMPARED.search(m.opener):
+        return True
     found = _PREVIOUS.match(m.label) or (m.group is not None and _PREVIOUS_VERB.match(m.label))
     if not found:
         return False
@@ -121,7 +128,11 @@ def _carried(label: str, tail: str) -> Reading | None:
         return Reading(APPLICATION, "carried_in", "B.carried_in.total", "上年结转")
     if _FORWARD.search(label) or _FORWARD.search(tail[:24]):
         return Reading(APPLICATION, "carried_forward", "B.carried_forward.total", "结转下年度")
-    if label.endswith("其余") and _PENDING_TAIL.search(tail):
+    if (
+        _IN_PROGRESS.search(label)
+        or (label.endswith("其余") and _PENDING_TAIL.search(tail))
+        or (label.endswith(("另有", "尚有", "还有")) and _UNFINISHED.search(tail))
+    ):
         return Reading(APPLICATION, "carried_forward", "B.carried_forward.total", "结转下年度")
     return None
 

@@ -40,6 +40,7 @@ class Mention:
     label: str = ""  # the words before it, back to a boundary or the previous number
     tail: str = ""  # the words after it, up to a boundary or the next number
     label_start: int = 0  # where its label starts (for quotes)
+    opener: str = ""  # the words just before its 「（」, when it stands in brackets
     reading: object = None  # what it was read as (set by the readers)
     used: bool = False  # taken as part of another figure (a change's previous value, ...)
 
@@ -129,6 +130,7 @@ def _nest(norm: str, a: int, b: int, found: list[Mention]) -> None:
         m.group = opened[-1] if opened else None
     for i, m in enumerate(found):
         if m.group is not None:
+            m.opener = norm[max(a, m.group - 10) : m.group]
             m.parent = next(
                 (j for j in range(i - 1, -1, -1) if found[j].kind == COUNT and found[j].end <= m.group),
                 None,

@@ -10,6 +10,7 @@ position it came from, so quotes and locations show the published words (:meth:`
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -37,11 +38,21 @@ _PASS = re.compile(
 
 @dataclass(frozen=True)
 class Text:
-    """A normalised text: ``norm[i]`` came from ``original[index[i]]``."""
+    """A normalised text and where each of its characters came from. The map is kept as segments
+    (most of a text is copied as it is): ``norm[i]`` for ``starts[k] <= i < starts[k + 1]`` came
+    from ``origins[k] + (i - starts[k])``, or from ``origins[k]`` itself when ``fixed[k]`` (a
+    replacement such as 「十二」 → 「12」)."""
 
     original: str
     norm: str
-    index: tuple[int, ...]
+    starts: tuple[int, ...] = (0,)
+    origins: tuple[int, ...] = (0,)
+    fixed: tuple[bool, ...] = (False,)
+
+    def origin(self, i: int) -> int:
+        """The position in ``original`` of ``norm[i]``."""
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.origins[k] if self.fixed[k] else self.origins[k] + (i - self.starts[k])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of ``norm[start:end]``."""
@@ -49,7 +60,7 @@ class Text:
             return 0, 0
         start = min(max(start, 0), len(self.norm) - 1)
         end = min(max(end, start + 1), len(self.norm))
-        return self.index[start], self.index[end - 1] + 1
+        return self.origin(start), self.origin(end - 1) + 1
 
     def quote(self, start: int, end: int) -> str:
         """The published words of ``norm[start:end]``."""
@@ -101,18 +112,23 @@ def normalise(original: str) -> Text:
     """The text as the readers see it (see the module's docstring)."""
     converted = simplified(original).translate(_FULL_WIDTH)
     pieces: list[str] = []
-    index: list[int] = []
-    at = 0
+    starts, origins, fixed = [], [], []
+    at = length = 0
     for m in _PASS.finditer(converted):
-        pieces.append(converted[at : m.start()])
-        index.extend(range(at, m.start()))
+        if m.start() > at:
+            starts.append(length), origins.append(at), fixed.append(False)
+            pieces.append(converted[at : m.start()])
+            length += m.start() - at
         replacement = _replacement(m)
-        pieces.append(replacement)
-        index.extend([m.start()] * len(replacement))
+        if replacement:
+            starts.append(length), origins.append(m.start()), fixed.append(True)
+            pieces.append(replacement)
+            length += len(replacement)
         at = m.end()
-    pieces.append(converted[at:])
-    index.extend(range(at, len(converted)))
-    return Text(original, "".join(pieces), tuple(index))
+    if at < len(converted) or not starts:
+        starts.append(length), origins.append(at), fixed.append(False)
+        pieces.append(converted[at:])
+    return Text(original, "".join(pieces), tuple(starts), tuple(origins), tuple(fixed))
 
 
 def _replacement(m: re.Match) -> str:

@@ -83,6 +83,8 @@ def _share(text: Text, sentence: Sentence, m: Mention, p: int, part: str, told: 
     named = m.label.removeprefix("其中").lstrip("约占比所例为重")
     base, alternatives, is_named = _base(sentence, m, num, named, told)
     a, b = num.label_start, m.end
+    if m.group is not None and sentence.norm[b - sentence.start : b - sentence.start + 1] == "）":
+        b += 1  # 「（占比52.65%）」: the bracket closes the share
     value = "<1" if m.below else str(m.value)
     numerator = Side(num.value, getattr(reading, "ref", None), getattr(reading, "label", "") or num.label,
                      num.label + num.text)  # fmt: skip
