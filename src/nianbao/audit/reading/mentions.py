@@ -140,13 +140,9 @@ def _nest(norm: str, a: int, b: int, found: list[Mention]) -> None:
 def _words(norm: str, a: int, b: int, found: list[Mention]) -> None:
     for k, m in enumerate(found):
         floor = found[k - 1].end if k else a
-        start = m.start
-        while start > floor and norm[start - 1] not in _BOUNDARY:
-            start -= 1
+        start = max(floor, max(norm.rfind(ch, floor, m.start) for ch in _BOUNDARY) + 1)
         m.label_start = start
         m.label = norm[start : m.start].lstrip("、")
         ceiling = found[k + 1].start if k + 1 < len(found) else b
-        end = m.end
-        while end < ceiling and norm[end] not in _BOUNDARY:
-            end += 1
-        m.tail = norm[m.end : end]
+        ends = [e for e in (norm.find(ch, m.end, ceiling) for ch in _BOUNDARY) if e >= 0]
+        m.tail = norm[m.end : min(ends, default=ceiling)]
