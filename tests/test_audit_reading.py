@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nianbao.audit import audit_file
 from nianbao.audit.identity import BY_NAME, EXACT, UNKNOWN, identify
@@ -260,3 +262,19 @@ def test_more_wordings_of_answered_pending_and_last_year():
                                   "B.carried_forward.total": [2, 3]}  # fmt: skip
     (change,) = of_kind(paragraphs, "change")
     assert (change.current.value, change.previous.value, change.quote) == (86, 78, "较2022年（78件）增长10.26%")
+
+
+_WORDS = ["收到", "申请", "答复", "办结", "件", "条", "个", "项", "%", "占", "占比", "较上年", "上升", "下降", "个百分点",
+          "（", "）", "，", "。", "；", "其中", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理",
+          "行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "纠错率", "公开率", "为", "2022年", "12", "0", "3.5",
+          "不足1", "结转", "下年度", "上年", "未发生", "均获维持", "、", "及", "三、收到和处理政府信息公开申请情况",
+          "四、政府信息公开行政复议、行政诉讼情况", "|", "\t", " ", "十二", "〇", "２０"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS), max_size=40).map("".join), min_size=1, max_size=6),
+       st.sampled_from([None, 2023]))  # fmt: skip
+def test_any_text_in_the_reports_vocabulary_is_read_without_failing(paragraphs, year):
+    narrative = read_narrative(paragraphs, year)
+    for figure in narrative.figures:
+        assert figure.quote == figure.quote.strip() and figure.to_dict()["kind"] == figure.kind

@@ -83,21 +83,20 @@ def identify(candidates: list[str], page_title: str, paragraphs: list[Text], dat
 
 
 def _title(raw: str, found: Identity) -> None:
+    """What a title candidate says of the unit and the year (the first candidate that names each
+    wins; the title shown is the one that named the unit, or else the year)."""
     text = normalise(raw.strip())
-    norm = text.norm.replace("（节选）", "").replace("(节选)", "")
-    for pattern in _TITLES:
-        m = pattern.match(norm)
-        if not m:
-            continue
-        unit, span = _unit_of(m)
-        if unit and not found.unit:
-            found.unit_name, found.unit = unit, text.quote(*span)
-            found.title = found.title or text.original.strip()
-        year = m.groupdict().get("year")
-        if year and not found.title_year:
-            found.title_year = int(year)
-            found.title = text.original.strip() if not found.title or unit else found.title
+    norm = text.norm.replace("（节选）", "")
+    m = next((m for m in (p.match(norm) for p in _TITLES) if m), None)
+    if m is None:
         return
+    unit, span = _unit_of(m)
+    if unit and not found.unit:
+        found.unit_name, found.unit, found.title = unit, text.quote(*span), text.original.strip()
+    year = m.groupdict().get("year")
+    if year and not found.title_year:
+        found.title_year = int(year)
+        found.title = found.title or text.original.strip()
 
 
 def _unit_of(m: re.Match) -> tuple[str | None, tuple[int, int]]:

@@ -22,6 +22,7 @@ from nianbao.audit.reading.normalise import Text
 
 ANSWERED, RECEIVED = "B.total.total", "B.new_received.total"
 _SHARE = re.compile(r"^(?:其中|分别|均)?(?:约)?(?:占|所占比例|比例为|比重为)")
+_SHARE_WORDS = re.compile(r"^(?:其中|分别|均)?(?:约)?(?:占比|所占比例|比例|比重|占)(?:为)?")
 _RATE = re.compile(r"(?P<name>纠错率|主动公开率|同意公开率|公开率)(?:为|达|是|达到)?$")
 _NAMED = (  # the group words first: 「占不予公开类答复的」 names the group, not the answered total
     (re.compile(r"不予公开"), "BG.withheld.total", "不予公开总数"),
@@ -80,7 +81,7 @@ def _share(text: Text, sentence: Sentence, m: Mention, p: int, part: str, told: 
     if num is None:
         return None
     reading = num.reading
-    named = m.label.removeprefix("其中").lstrip("约占比所例为重")
+    named = _SHARE_WORDS.sub("", m.label)  # 「占答复总数的」 → 「答复总数的」: the base the text names
     base, alternatives, is_named = _base(sentence, m, num, named, told)
     a, b = num.label_start, m.end
     if m.group is not None and sentence.norm[b - sentence.start : b - sentence.start + 1] == "）":
