@@ -20,10 +20,12 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import psutil
 import pytest
+from processes import command_line, gone_within, temporaries, tree_of
 
 from nianbao import atomic
 from nianbao.run import lifeline, module_state
@@ -31,7 +33,6 @@ from nianbao.run.report import build_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 STEMS = ["01_overview", "02_proactive", "03_applications", "04_review_litigation", "05_problems", "06_other"]
-GONE_WITHIN = 15.0  # seconds for a killed run's children to be gone (the machine may be loaded)
 HISTORY_ERROR = "not unique in database"
 
 BUSY = r"""
@@ -101,15 +102,6 @@ def wait_for(condition, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-@pytest.fixture
-def leftovers():
-    """Processes a test started: those still running when it ends (failed) are killed."""
-    processes: list[psutil.Process] = []
-    yield processes
-    for process in alive(processes):
-        process.kill()
-
-
 def start_busy(world, command: list[str], leftovers: list) -> tuple[subprocess.Popen, list[psutil.Process]]:
     """Start ``command`` in a session of its own, wait until part 1's cell is busy, and return it
     with its descendants (workers and kernels) as they are then."""
@@ -120,44 +112,9 @@ def start_busy(world, command: list[str], leftovers: list) -> tuple[subprocess.P
     started = lambda: any(world["data"].glob("started-*")) or proc.poll() is not None
     wait_for(started, 180, "the busy cell to start")
     assert proc.poll() is None, proc.communicate()
-    tree = psutil.Process(proc.pid).children(recursive=True)
+    tree = tree_of(proc.pid)
     leftovers.extend(tree)
-    assert [p for p in tree if "ipykernel_launcher" in command_line(p)], [command_line(p) for p in tree]
     return proc, tree
-
-
-def command_line(process: psutil.Process) -> str:
-    try:
-        return " ".join(process.cmdline())
-    except psutil.Error:  # ended meanwhile
-        return ""
-
-
-def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
-    """Those still running (a zombie waiting to be reaped has ended)."""
-    out = []
-    for process in processes:
-        try:
-            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                out.append(process)
-        except psutil.NoSuchProcess:
-            pass
-    return out
-
-
-def gone_within(processes: list[psutil.Process], timeout: float) -> list[psutil.Process]:
-    """Wait until ``processes`` have ended; those left after ``timeout`` are killed and returned."""
-    deadline = time.monotonic() + timeout
-    while alive(processes) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = alive(processes)
-    for process in left:  # leave nothing behind, even when the test fails
-        process.kill()
-    return left
-
-
-def temporaries(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob(".*") if p.name.endswith((".tmp", ".running.ipynb")))
 
 
 def dead_pid() -> int:
@@ -204,6 +161,7 @@ def test_temporary_names_carry_their_writer(tmp_path):
 
 
 def test_module_fingerprint_sees_rebinding_and_in_place_changes(monkeypatch):
+    from nianbao.content import charts
     from nianbao.format import schema
     from nianbao.rules import metrics
 
@@ -218,6 +176,11 @@ def test_module_fingerprint_sees_rebinding_and_in_place_changes(monkeypatch):
                  "format.schema.TABLE_C_COLUMN_LABEL"):  # fmt: skip
         assert f"nianbao.{name}" in changed, changed
     monkeypatch.undo()
+    assert module_state.changes(before, module_state.fingerprint()) == []
+    registry = vars(charts).setdefault("__warningregistry__", {})  # a library's warning, raised from nianbao
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.warn_explicit("seen", UserWarning, charts.__file__, 1, registry=registry)
     assert module_state.changes(before, module_state.fingerprint()) == []
 
 
@@ -242,7 +205,7 @@ def test_killed_report_takes_its_workers_and_kernels_with_it(world, leftovers):
     proc, tree = start_busy(world, report_command(world, "--sections", "1,2", "--formats", "html"), leftovers)
     proc.kill()
     proc.wait()
-    left = gone_within(tree, GONE_WITHIN)
+    left = gone_within(tree)
     assert not left, [command_line(p)[:120] for p in left]
 
 
@@ -261,7 +224,7 @@ def test_stopped_report_cleans_up_before_exiting(world, stop, leftovers):
     else:
         proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=60)
-    left = gone_within(tree, GONE_WITHIN)
+    left = gone_within(tree)
     assert proc.returncode == 130 and "Traceback" not in stderr, stdout + stderr
     assert not left, [command_line(p)[:120] for p in left]
     assert temporaries(world["folder"]) == [] and not left_before.exists()

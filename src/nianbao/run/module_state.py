@@ -8,8 +8,9 @@ notebook in the same kernel would run on it. :func:`fingerprint` hashes, for eve
 every ``nianbao`` module, the value it holds and what that value contains: containers item by
 item, nianbao's classes and objects attribute by attribute, functions by their code, defaults
 and attributes; objects of other libraries by identity only (their state is their library's).
-Each object is hashed once per fingerprint (about 5 ms for the ~700 attributes of a warm
-kernel, measured in ``bench/bench_faults.py``).
+Each object is hashed once per fingerprint: about 4 ms for the ~700 attributes of a kernel
+that ran the report's sections, within the 9 ms that :func:`nianbao.run.kernel_state.restore`
+takes, while the worker exports (``bench/bench_faults.py``).
 
 nianbao modules first imported by a notebook are not in the baseline: :func:`forget_new`
 removes them, so that the next notebook imports them afresh.
@@ -25,10 +26,10 @@ import sys
 import types
 
 PACKAGE = "nianbao"
-#: Module attributes that are the import system's, not the module's state.
-IMPORT_ATTRIBUTES = frozenset(
-    {"__builtins__", "__loader__", "__spec__", "__cached__", "__file__", "__doc__", "__path__", "__package__"}
-)
+#: Module attributes that are the interpreter's bookkeeping, not the module's state (the warnings
+#: already shown are shown again after :mod:`nianbao.run.kernel_state` restores the filters).
+IGNORED = frozenset({"__builtins__", "__loader__", "__spec__", "__cached__", "__file__", "__doc__", "__path__",
+                     "__package__", "__warningregistry__"})  # fmt: skip
 #: Modules that keep the kernel's own bookkeeping.
 EXEMPT = frozenset({"nianbao.run.kernel_state", "nianbao.run.module_state"})
 _ATOMS = frozenset({int, float, complex, str, bytes, bool, type(None), decimal.Decimal, fractions.Fraction, range,
@@ -50,7 +51,7 @@ def fingerprint() -> dict[str, int]:
     prints = {}
     for name, module in own_modules().items():
         for attribute, value in list(vars(module).items()):
-            if attribute not in IMPORT_ATTRIBUTES:
+            if attribute not in IGNORED:
                 prints[f"{name}.{attribute}"] = hasher.hash(value)
     return prints
 
