@@ -124,7 +124,7 @@ def dead_pid() -> int:
 
 
 def temporary_name(stem: str, pid: int, host: str | None = None, kind: str = ".running.ipynb") -> str:
-    return f".{stem}.{host or atomic._host()}-{pid}.abcd1234{kind}"
+    return f".{stem}.{host or atomic.writer().rsplit('-', 1)[0]}-{pid}.abcd1234{kind}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,8 +156,24 @@ def test_remove_stale_removes_only_temporaries_of_dead_writers(tmp_path):
 
 def test_temporary_names_carry_their_writer(tmp_path):
     name = atomic.temp_path(tmp_path, "01_overview", ".ipynb").name
-    assert name.startswith(f".01_overview.{atomic._host()}-{os.getpid()}.") and name.endswith(".running.ipynb")
+    assert name.startswith(f".01_overview.{atomic.writer()}.") and name.endswith(".running.ipynb")
+    assert atomic.writer().endswith(f"-{os.getpid()}")
     assert not atomic.is_stale(tmp_path / name)
+
+
+def test_kernel_files_of_a_killed_worker_are_removed(tmp_path, monkeypatch):
+    from nianbao.run import kernels
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    host, dead = atomic.writer().rsplit("-", 1)[0], dead_pid()
+    stale = [f"nianbao-{host}-{dead}-0123abcd-{n}" for n in (1, 5)] + [f"nianbao-{host}-{dead}-0123abcd.json"]
+    kept = [f"nianbao-{atomic.writer()}-89abcdef-1", f"nianbao-elsewhere-{dead}-0123abcd.json",
+            "nianbao-3369b27fb04f-1", "kernel-1234.json"]  # fmt: skip
+    for name in stale + kept:
+        (tmp_path / name).write_text("", encoding="utf-8")
+    config = kernels.kernel_config()["KernelManager"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    assert config["connection_file"].startswith(str(tmp_path / f"nianbao-{atomic.writer()}-"))
 
 
 def test_module_fingerprint_sees_rebinding_and_in_place_changes(monkeypatch):

@@ -45,7 +45,7 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_writer()}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{writer()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -60,29 +60,33 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
 def temp_path(folder: Path, stem: str, suffix: str) -> Path:
     """A fresh hidden file name in ``folder`` for a file still being made (papermill wants the
     real suffix, e.g. ``.ipynb``): ``.<stem>.<host>-<pid>.<random>.running<suffix>``."""
-    fd, name = tempfile.mkstemp(prefix=f".{stem}.{_writer()}.", suffix=f".running{suffix}", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=f".{stem}.{writer()}.", suffix=f".running{suffix}", dir=folder)
     os.close(fd)
     os.unlink(name)
     return Path(name)
 
 
 def _host() -> str:
-    return re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname().split(".")[0])[:40] or "host"
+    return re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname().split(".")[0])[:24] or "host"
 
 
-def _writer() -> str:
-    """This process, as temporary names carry it: ``<host>-<pid>``."""
+def writer() -> str:
+    """This process, as the names of its temporary files carry it: ``<host>-<pid>``."""
     return f"{_host()}-{os.getpid()}"
 
 
-def _alive(pid: int) -> bool:
+def writer_gone(host: str, pid: int) -> bool:
+    """Whether the process ``pid`` of ``host`` (as :func:`writer` names it) is known to be gone:
+    only a process of this host can be, and only when no process has that pid."""
+    if host != _host():
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
         return True
-    return True
+    except PermissionError:  # another user's process
+        return False
+    return False
 
 
 def is_stale(path: Path, now: float | None = None) -> bool:
@@ -91,7 +95,7 @@ def is_stale(path: Path, now: float | None = None) -> bool:
     :data:`UNOWNED_AGE`. A temporary of another host is never judged (its writer may be alive)."""
     match = _TEMPORARY.match(path.name)
     if match is not None:
-        return match["host"] == _host() and not _alive(int(match["pid"]))
+        return writer_gone(match["host"], int(match["pid"]))
     if _UNOWNED_TEMPORARY.match(path.name) is None:
         return False
     try:

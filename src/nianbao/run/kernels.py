@@ -32,10 +32,12 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import tempfile
 import time
 import uuid
 
+from nianbao.atomic import writer, writer_gone
 from nianbao.errors import NianbaoError
 from nianbao.run import lifeline
 
@@ -87,18 +89,45 @@ def kernel_config():
     Each kernel gets its own socket name in the Jupyter runtime folder (private to the user):
     jupyter_client's default, ``kernel-ipc`` in the working directory, would put sockets into
     whatever folder we run in and would be shared by kernels running at the same time. Unix socket
-    paths are limited to 107 bytes, so a very long runtime folder keeps TCP.
+    paths are limited to 107 bytes, so a very long runtime folder keeps TCP. The sockets and the
+    connection file are named after this process (``nianbao-<host>-<pid>-<random>``), so that
+    those of a process killed before it could remove them are removed later
+    (:func:`remove_stale_runtime_files`).
     """
     from jupyter_core.paths import jupyter_runtime_dir
     from traitlets.config import Config
 
     runtime = jupyter_runtime_dir()
-    if os.name != "posix" or len(runtime) > 80:
-        return Config()
     os.makedirs(runtime, mode=0o700, exist_ok=True)
-    return Config(
-        {"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}}
-    )
+    remove_stale_runtime_files(runtime)
+    name = os.path.join(runtime, f"nianbao-{writer()}-{uuid.uuid4().hex[:8]}")
+    config = {"connection_file": f"{name}.json"}
+    if os.name == "posix" and len(name.encode()) + 3 <= 107:  # sockets <name>-1 … <name>-5
+        config.update(transport="ipc", ip=name)
+    return Config({"KernelManager": config})
+
+
+_RUNTIME_FILE = re.compile(r"^nianbao-(?P<host>[A-Za-z0-9-]+)-(?P<pid>\d+)-[0-9a-f]{8}(-\d+|\.json)$")
+
+
+@functools.cache
+def remove_stale_runtime_files(runtime: str) -> list[str]:
+    """Remove the kernels' sockets and connection files that a killed worker left in ``runtime``
+    (once per process and folder); returns their names."""
+    removed = []
+    try:
+        entries = list(os.scandir(runtime))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _RUNTIME_FILE.match(entry.name)
+        if match is not None and writer_gone(match["host"], int(match["pid"])):
+            try:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+            except OSError:
+                pass
+    return removed
 
 
 def _warm_code(imports: tuple[str, ...]) -> str:
