@@ -177,7 +177,6 @@ def test_kernel_files_of_a_killed_worker_are_removed(tmp_path, monkeypatch):
 
 
 def test_module_fingerprint_sees_rebinding_and_in_place_changes(monkeypatch):
-    from nianbao.content import charts
     from nianbao.format import schema
     from nianbao.rules import metrics
 
@@ -193,10 +192,10 @@ def test_module_fingerprint_sees_rebinding_and_in_place_changes(monkeypatch):
         assert f"nianbao.{name}" in changed, changed
     monkeypatch.undo()
     assert module_state.changes(before, module_state.fingerprint()) == []
-    registry = vars(charts).setdefault("__warningregistry__", {})  # a library's warning, raised from nianbao
+    registry = vars(metrics).setdefault("__warningregistry__", {})  # a library's warning, raised from nianbao
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        warnings.warn_explicit("seen", UserWarning, charts.__file__, 1, registry=registry)
+        warnings.warn_explicit("seen", UserWarning, metrics.__file__, 1, registry=registry)
     assert module_state.changes(before, module_state.fingerprint()) == []
 
 
