@@ -13,9 +13,9 @@ dies. nianbao asks for SIGKILL, in two places:
 
 Measured (``bench/bench_faults.py``): after ``kill -9`` of ``nianbao report`` in the middle of a
 cell, its workers and kernels are gone within 0.15 s. A kernel whose parent is killed is gone
-within 5 ms through the launcher; ipykernel's own parent poller (a thread that wakes every
-second) takes about 0.7 s for an idle kernel, and never notices for a kernel busy in a C call that
-holds the GIL.
+within 15 ms through the launcher, idle or busy; ipykernel's own parent poller (a thread that
+wakes every second) takes about 0.6 s for an idle kernel, and never notices for a kernel busy in
+a C call that holds the GIL.
 
 The signal is sent when the *thread* that started the child ends, not the process. Workers are
 started by the thread that runs their pool, which outlives them; kernels by a worker's main

@@ -8,9 +8,9 @@ notebook in the same kernel would run on it. :func:`fingerprint` hashes, for eve
 every ``nianbao`` module, the value it holds and what that value contains: containers item by
 item, nianbao's classes and objects attribute by attribute, functions by their code, defaults
 and attributes; objects of other libraries by identity only (their state is their library's).
-Each object is hashed once per fingerprint: about 4 ms for the ~700 attributes of a kernel
-that ran the report's sections, within the 9 ms that :func:`nianbao.run.kernel_state.restore`
-takes, while the worker exports (``bench/bench_faults.py``).
+Each object is hashed once per fingerprint: 4 ms for the ~700 attributes of a kernel that ran
+the report's sections (8 ms on a loaded machine), within the 9 ms (19 ms) that
+:func:`nianbao.run.kernel_state.restore` takes while the worker exports (``bench/bench_faults.py``).
 
 nianbao modules first imported by a notebook are not in the baseline: :func:`forget_new`
 removes them, so that the next notebook imports them afresh.
