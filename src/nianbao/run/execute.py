@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.atomic import temp_path, write_atomic
+from nianbao.atomic import remove_stale, temp_path, write_atomic
 from nianbao.data.model import UnitYear
 from nianbao.errors import NianbaoError
 from nianbao.render.html import PageContext
-from nianbao.run import worker
+from nianbao.run import stopping, worker
 from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec, resolve_kernel
 from nianbao.run.results import FAILED, OK, CellError, NotebookResult
 
@@ -134,17 +134,20 @@ def produce(task: NotebookTask, cell_timeout: float | None = None, pdf: bool = T
             if type(exc).__name__ == "DeadKernelError" or not kernel.alive():
                 return fail("execute", f"the kernel died: {type(exc).__name__}: {exc}{kernel.tail()}", retryable=True)
             return fail("execute", f"{type(exc).__name__}: {exc}{kernel.tail()}")
-        slot.release(ok=True)
+        slot.release(ok=True)  # the kernel restores its state while this process exports
         try:
             fragment, page, payloads, tables = _export(task, nb, pdf)
         except Exception as exc:
             return fail("export", f"{type(exc).__name__}: {exc}")
         finally:
             worker.release_memory()
+        changed = slot.settle()  # the notebook changed what the next one would find: a new kernel
     except BaseException:  # interrupted: nothing half-made stays behind
         running_nb.unlink(missing_ok=True)
         raise
     result = NotebookResult(task.id, task.stem, task.notebook, OK, time.perf_counter() - started, task.part)
+    if changed is not None:
+        result.warning = f"{changed}; the next notebook runs in a new kernel"
     later = page if ("pdf" in task.formats and not pdf) else None
     return Outcome(result, fragment, running_nb, payloads, tables, later)
 
@@ -178,12 +181,19 @@ def render_pdf_later(page: str) -> tuple[bytes, float]:
 
 
 def commit(outcome: Outcome) -> NotebookResult:
-    """Move a notebook's outputs into place (each file atomically); a failure is returned as it is."""
-    from nianbao.render import downloads
-
+    """Move a notebook's outputs into place (each file atomically, and all of them before a Ctrl-C
+    or SIGTERM takes effect); a failure is returned as it is."""
     result = outcome.result
     if not result.ok or outcome.running is None:
         return result
+    with stopping.held():
+        return _put_in_place(outcome)
+
+
+def _put_in_place(outcome: Outcome) -> NotebookResult:
+    from nianbao.render import downloads
+
+    result = outcome.result
     folder = outcome.running.parent
     good_nb = folder / f"{result.stem}.ipynb"
     os.replace(outcome.running, good_nb)
@@ -205,7 +215,8 @@ def produce_and_commit(task: NotebookTask) -> NotebookResult:
 def run_notebook(task: NotebookTask) -> NotebookResult:
     """Run one notebook in a worker process of its own and put its files in place."""
     task.folder.mkdir(parents=True, exist_ok=True)
-    with worker.pool(1, task.kernel) as workers:
+    remove_stale(task.folder)  # what a run killed here before left behind
+    with worker.pool(1, task.kernel) as workers, worker.stopped_cleanly(workers, task.folder):
         return workers.submit(produce_and_commit, task).result()
 
 

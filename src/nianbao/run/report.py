@@ -11,7 +11,10 @@ The data is checked first (:func:`nianbao.rules.check.report_gate`): data that b
 refused unless ``force``. Each section is then executed with papermill and exported in memory
 (:mod:`nianbao.run.execute`); only when all of its outputs are ready are they moved into place,
 each atomically. A reader therefore never sees a half-written file, and a failed run never
-replaces the outputs of an earlier good run.
+replaces the outputs of an earlier good run. Stopped (Ctrl-C, SIGTERM), the run kills its
+workers and removes their temporary files before it exits; killed (SIGKILL), its workers and
+kernels die with it (:mod:`nianbao.run.lifeline`) and the next run in the folder removes what
+they left.
 
 Sections run in worker processes (two by default, :mod:`nianbao.run.worker`), each with a warm
 kernel reused between its sections while they succeed (:mod:`nianbao.run.kernels`).
@@ -27,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from nianbao.atomic import remove_stale
 from nianbao.data.store import DataStore
 from nianbao.roots import resolve_data_dir
 from nianbao.rules.check import report_gate
@@ -88,7 +92,8 @@ def build_report(
     n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
     report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=[], findings=findings)
     skipped = _combined_skipped(spec, chosen, fmts)
-    with worker.pool(n_workers, kernel_name) as workers_pool:
+    remove_stale(folder)  # what a run killed here before left behind
+    with worker.pool(n_workers, kernel_name) as workers_pool, worker.stopped_cleanly(workers_pool, folder):
         scheduler = ReportScheduler(
             workers_pool, n_workers, tasks, uy, title, combined=skipped is None, on_section=on_section
         )
