@@ -80,7 +80,7 @@ def build_report(
     uy = store.load(store.resolve_unit(unit), int(year))
     findings = report_gate(uy.unit, uy.year, data_root, force=force)
     kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
-    folder = report_folder(out, uy.unit, uy.year)
+    folder = report_folder(out, uy.unit, uy.year, data_root)
     folder.mkdir(parents=True, exist_ok=True)
 
     title = spec.report_title(uy)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.data.model import UnitYear
-from nianbao.data.store import DataStore
+from nianbao.data.store import DataStore, check_year
+from nianbao.data.units import UNIT_ID_RULE, is_unit_id
 from nianbao.data.writing import save_unit_year
 from nianbao.errors import DataError
 from nianbao.rules import Locator, check_unit_year
@@ -77,6 +78,14 @@ def import_unit_year(
     ``force``. An existing data file that cannot be read is an error too: fix it first.
     """
     store = DataStore(data_dir)
+    if not is_unit_id(imported.unit):
+        raise DataError(
+            f"the unit {imported.unit!r} is not a unit id ({UNIT_ID_RULE}); nothing was written (give the unit's id)"
+        )
+    try:
+        check_year(imported.year)
+    except DataError as exc:
+        raise DataError(f"{exc}; nothing was written") from None
     path = store.path(imported.unit, imported.year)
     existing = store.load(imported.unit, imported.year) if path.exists() else None
     merged = merge_tables(imported, existing)
