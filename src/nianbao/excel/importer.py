@@ -353,6 +353,7 @@ def _cell_value(cell, computed, kind: str):
         return None, f"「{reading.text}」 is {numbers.MESSAGES[reading.problem]}" if reading.problem in (
             numbers.TEXT,
             numbers.WITH_UNIT,
+            numbers.ODD_DIGIT,
         ) else f"{reading.text}: {numbers.MESSAGES[reading.problem]}"
     return reading.value, None
 
