@@ -117,9 +117,13 @@ def data_tag(data_dir: Path | str | None) -> str | None:
 
 
 def output_tree(out: Path | str | None, data_dir: Path | str | None) -> Path:
-    """The folder a run's outputs go under: ``OUT`` for the default data, ``OUT/<tag>`` for any
-    other data folder (:func:`data_tag`)."""
+    """The folder a run's outputs go under. The project's ``outputs/`` (the default) is shared by
+    every data folder: outputs of the default data go straight into it, those of any other data
+    folder into ``outputs/<tag>/`` (:func:`data_tag`). Any other output folder, named with
+    ``--out``, is used as it is."""
     base = outputs_dir(out)
+    if base != outputs_dir(None):
+        return base
     tag = data_tag(data_dir)
     return inside(base, tag) if tag else base
 

@@ -37,6 +37,7 @@ from nianbao.errors import NianbaoError
 from nianbao.roots import SPEC_FILE, inside, notebooks_dir, output_tree, resolve_data_dir
 from nianbao.run.execute import DEFAULT_CELL_TIMEOUT
 from nianbao.run.layout import check_output_folder
+from nianbao.run.manifest import check_same_data
 from nianbao.run.notebooks import ReportSpec, check_formats, read_spec, resolve_kernel, select_sections
 
 BATCH_FOLDER = "_batch"  # inside OUT; unit ids start with a letter, so it is never a unit's folder
@@ -174,6 +175,7 @@ class _JobContext:
             plan.missing.append(JobResult(unit, year, NO_DATA, message=f"no data file {self.store.path(unit, year)}"))
             return
         folder = inside(self.out, unit, str(year))
+        check_same_data(folder, self.store.root)  # a folder holds the outputs of one data folder
         parameters = {
             "unit": unit, "year": year, "data_dir": str(self.store.root), "sections": [s.stem for s in self.sections],
             "formats": list(self.formats), "kernel": self.kernel, "combined": self.combined,
