@@ -5,8 +5,9 @@ project (``notebooks/report.toml`` or ``data/units.yaml``): a checkout of this r
 folder a user of the installed package keeps their data in. Data and outputs are found from
 there (``data/``, ``outputs/``), from options, or from ``$NIANBAO_DATA``; never from where the
 package is installed. The notebooks (with ``report.toml``) and the unit registry come from the
-project when it has them, else from the copies the wheel carries (``nianbao/bundled/``, put there
-by the build: ``setup.py``).
+project when it has them, else from nianbao's own copies: those the wheel carries
+(``nianbao/bundled/``, put there by the build: ``setup.py``), or, for an editable install, the
+checkout's.
 
 **Writes** go through :func:`inside`: a path is resolved and refused unless it lies under the
 folder it is meant for (the data folder, the output folder), before anything is written.
@@ -42,11 +43,17 @@ def project_root(start: Path | str | None = None) -> Path:
     return here
 
 
+def own_copy(bundled: str, in_checkout: str) -> Path:
+    """One of nianbao's own files: bundled in the installed wheel, or (an editable install) in the
+    checkout the package is in."""
+    path = BUNDLED_DIR / bundled
+    return path if path.exists() else PACKAGE_DIR.parents[1] / in_checkout
+
+
 def notebooks_dir() -> Path:
-    """The project's ``notebooks/`` when it declares a report, else the notebooks bundled with
-    the package."""
+    """The project's ``notebooks/`` when it declares a report, else nianbao's own notebooks."""
     own = project_root() / "notebooks"
-    return own if (own / SPEC_FILE).is_file() else BUNDLED_DIR / "notebooks"
+    return own if (own / SPEC_FILE).is_file() else own_copy("notebooks", "notebooks")
 
 
 def project_data_dir() -> Path:
@@ -71,9 +78,9 @@ def resolve_data_dir(value: Path | str | None) -> Path:
 
 
 def default_registry_path() -> Path:
-    """The unit registry: the project's ``data/units.yaml``, else the one bundled with the package."""
+    """The unit registry: the project's ``data/units.yaml``, else nianbao's own."""
     own = project_data_dir() / REGISTRY_FILE
-    return own if own.is_file() else BUNDLED_DIR / REGISTRY_FILE
+    return own if own.is_file() else own_copy(REGISTRY_FILE, f"data/{REGISTRY_FILE}")
 
 
 def outputs_dir(out: Path | str | None) -> Path:
