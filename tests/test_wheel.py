@@ -8,7 +8,9 @@ requirements.lock takes minutes and nearly a gigabyte): the fresh environment se
 pinned ones through a ``.pth`` line naming ``.venv``'s site-packages. Python does not read the
 ``.pth`` files of a folder added that way, so the checkout's editable ``src/`` stays out of
 reach, and the test checks that ``nianbao`` is imported from the new environment; ``pip check``
-there confirms that the wheel's declared dependencies are the ones it runs with.
+there confirms that the wheel's declared dependencies are the ones it runs with. The data files
+those dependencies installed (nbconvert's templates in ``.venv/share/jupyter``) are found through
+``JUPYTER_PATH``, after the new environment's own (which holds the kernel registered for it).
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def installed(tmp_path_factory):
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False, system_site_packages=False)
     python = env_dir / "bin" / "python"
-    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=tmp).stdout.strip())
+    site = Path(
+        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=tmp).stdout.strip()
+    )
     (site / "pinned_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)], cwd=tmp)  # fmt: skip
     _run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "nianbao-wheel"], cwd=tmp)
@@ -66,7 +70,11 @@ def installed(tmp_path_factory):
     shutil.copytree(FIXTURE_DATA, work / "data")
     env = {k: v for k, v in os.environ.items() if k not in ("NIANBAO_DATA", "PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["JUPYTER_PATH"] = str(env_dir / "share" / "jupyter")  # the new environment's kernel first
+    # the new environment's kernel first; then the data files (nbconvert's templates) that the
+    # dependencies installed into .venv/share, where an install into the new environment would put them
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        [str(env_dir / "share" / "jupyter"), str(Path(sys.prefix) / "share" / "jupyter")]
+    )
     return {"wheel": wheel, "venv": env_dir, "python": python, "work": work, "env": env, "site": site}
 
 
@@ -74,7 +82,14 @@ def test_the_wheel_carries_notebooks_declaration_registry_and_templates(installe
     import zipfile
 
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
-    for name in ("01_overview.ipynb", "06_other.ipynb", "trends.ipynb", "comparison.ipynb", "audit.ipynb", "report.toml"):
+    for name in (
+        "01_overview.ipynb",
+        "06_other.ipynb",
+        "trends.ipynb",
+        "comparison.ipynb",
+        "audit.ipynb",
+        "report.toml",
+    ):
         assert f"nianbao/bundled/notebooks/{name}" in names
     assert "nianbao/bundled/units.yaml" in names
     assert "nianbao/render/templates/section.html.j2" in names
@@ -86,7 +101,9 @@ def test_installed_nianbao_is_its_own_and_finds_its_files_from_the_working_direc
         "'notebooks': str(r.notebooks_dir()), 'data': str(r.default_data_dir()), 'registry': str(r.default_registry_path()), "
         "'outputs': str(r.outputs_dir(None))}))"
     )
-    found = json.loads(_run([str(installed["python"]), "-c", probe], cwd=installed["work"], env=installed["env"]).stdout)
+    found = json.loads(
+        _run([str(installed["python"]), "-c", probe], cwd=installed["work"], env=installed["env"]).stdout
+    )
     venv_dir, work = str(installed["venv"]), installed["work"].resolve()
     assert found["package"].startswith(venv_dir) and str(ROOT) not in found["package"]
     assert found["notebooks"].startswith(venv_dir) and found["registry"].startswith(venv_dir)  # bundled
@@ -110,6 +127,7 @@ def test_installed_check_and_report_run_in_a_working_directory(installed):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data"]["folder"] == str((work / "data").resolve())
     assert f"数据版本 {manifest['data']['version']}" in (folder / "03_applications.html").read_text(encoding="utf-8")
-    executed = json.loads((folder / "03_applications.ipynb").read_text(encoding="utf-8"))
-    assert executed["metadata"]["kernelspec"]["name"] == "nianbao-wheel"
+    probe = "from jupyter_client.kernelspec import KernelSpecManager as M; print(M().get_kernel_spec('nianbao-wheel').argv[0])"
+    kernel_python = _run([str(installed["python"]), "-c", probe], cwd=work, env=env).stdout.strip()
+    assert kernel_python == str(installed["python"])  # the report ran in the new environment's kernel
     assert sorted(p.name for p in work.iterdir()) == ["data", "outputs"]  # nothing else written

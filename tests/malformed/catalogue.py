@@ -1,10 +1,17 @@
-"""The catalogue of malformed inputs: workbooks for ``nianbao import`` and pages for
-``nianbao audit --import``. Each case builds its input in a temporary folder and says which
-exit code and which located message a user must get; tests/test_malformed.py runs them all and
-checks that the data folder is left exactly as it was.
+"""The catalogue of malformed inputs: workbooks for ``nianbao import``, pages for
+``nianbao audit --import``, and (in the modules imported at the end) hostile unit ids and paths,
+data files, command lines and files too large or unreadable. Each case builds its input in a
+temporary world and says which exit code and which located message a user must get;
+tests/test_malformed.py runs them all and checks that nothing in that world changed outside the
+folders the case allows (none, for a refusal), and that no traceback was printed.
 
-Static pages are in ``pages/``; the other inputs are made from the workbook template or from the
-hand-made page ``tests/fixtures/pages/district_2021.html``, each with one defect.
+A case's world is a folder holding ``data/`` (the data folder, with the fixture unit's 2021 and
+2022), ``in/`` (where the case builds its input: the ``tmp`` its build gets) and ``cwd/`` (the
+working directory of the command); ``out/`` is free for an output folder.
+
+Static pages are in ``pages/``, the password-protected workbook in ``workbooks/``; the other
+inputs are made from the workbook template, the fixture data or the hand-made page
+``tests/fixtures/pages/district_2021.html``, each with one defect.
 """
 
 from __future__ import annotations
@@ -31,14 +38,16 @@ class Case:
     build: Callable[[Path, Path], list[str]]  # (tmp folder, data folder) → nianbao arguments
     code: int  # expected exit code
     expect: tuple[str, ...]  # fragments of the output (stdout + stderr), including the location
+    may_change: tuple[str, ...] = ()  # folders of the world (e.g. "data") the command may write into
+    unprivileged: bool = False  # run as an ordinary user (nobody) when the tests run as root
 
 
 CASES: list[Case] = []
 
 
-def case(id: str, what: str, code: int, *expect: str):
+def case(id: str, what: str, code: int, *expect: str, may_change: tuple[str, ...] = (), unprivileged: bool = False):
     def register(build):
-        CASES.append(Case(id, what, build, code, expect))
+        CASES.append(Case(id, what, build, code, expect, may_change, unprivileged))
         return build
 
     return register
@@ -418,3 +427,7 @@ case("page-mixed-encodings", "UTF-8 with one line in GBK", 1, "the file mixes en
 case("page-bad-bytes", "bytes that fit no encoding", 1, "fit no encoding; unreadable bytes were replaced")(
     derived(lambda t: t, raw_bytes=lambda b: b.replace("示例区坚持".encode(), b"\xff\xfe\xfd"))
 )
+
+
+# The other parts of the catalogue register their cases when imported (they use `case` above).
+from malformed import datafiles, errors, paths, resources  # noqa: E402, F401

@@ -172,7 +172,11 @@ DATA_FILE = {
         "source": {"anyOf": [_TEXT, {"type": "null"}], "description": "a text"},
         "compiled_from": {
             "anyOf": [
-                {"type": "array", "items": {"type": "string", "pattern": UNIT_ID.pattern}, "maxItems": 1000},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": UNIT_ID.pattern, "description": "a unit id"},
+                    "maxItems": 1000,
+                },
                 {"type": "null"},
             ],
             "description": "a list of unit ids",
