@@ -137,7 +137,7 @@ def _edited_workbook(edits: list) -> bytes:
             sheet, row, col, value = edit[1]
             try:
                 wb[sheet].cell(row, col).value = value
-            except (ValueError, TypeError, AttributeError):  # control characters; a merged cell
+            except Exception:  # openpyxl refuses control characters, and writing into a merged cell
                 pass
         elif kind == "rename" and edit[1] in wb.sheetnames and edit[2] not in wb.sheetnames:
             wb[edit[1]].title = edit[2]
@@ -146,6 +146,8 @@ def _edited_workbook(edits: list) -> bytes:
         elif kind == "merge" and edit[1] in wb.sheetnames:
             row, col = edit[2], edit[3]
             wb[edit[1]].merge_cells(start_row=row, start_column=col, end_row=row + 2, end_column=col + 1)
+    if all(ws.sheet_state != "visible" for ws in wb.worksheets):
+        wb.worksheets[0].sheet_state = "visible"  # openpyxl saves no workbook whose sheets are all hidden
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -47,11 +47,7 @@ def run(args: argparse.Namespace) -> int:
         what = "is a folder, not a page" if Path(args.file).is_dir() else "no such file"
         raise MissingInput(f"{args.file}: {what}", path=args.file)
     unit = DataStore(args.data).unit_id_for(args.unit) if args.unit else None  # refuses ../x and the like
-    try:
-        result = audit_file(args.file, unit=unit, year=args.year, data_dir=args.data)
-    except DataError as exc:
-        print(f"nianbao audit: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+    result = audit_file(args.file, unit=unit, year=args.year, data_dir=args.data)  # errors: told by cli.main
     if args.json:
         write_json(to_json(result), args.json)
     if args.json != "-":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from nianbao.cli import args as cli_args
 
@@ -25,18 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nianbao.data.store import DataStore
-    from nianbao.errors import DataError
     from nianbao.excel.importer import read_workbook
     from nianbao.rules import findings as fnd
     from nianbao.workflows.importing import import_unit_year
 
     unit = DataStore(args.data).unit_id_for(args.unit) if args.unit else None  # refuses ../x and the like
-    try:
-        imported = read_workbook(args.workbook, unit=unit, year=args.year)
-        result = import_unit_year(imported.uy, args.data, force=args.force, locate=imported.locate)
-    except DataError as exc:
-        print(f"nianbao import: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+    imported = read_workbook(args.workbook, unit=unit, year=args.year)  # errors: told by cli.main
+    result = import_unit_year(imported.uy, args.data, force=args.force, locate=imported.locate)
     uy = result.uy
     counts = f"{len(uy.table_a)} Table A, {len(uy.table_b)} Table B and {len(uy.table_c)} Table C cells"
     blank = f"; {imported.blank} blank cells are unknown" if imported.blank else ""
