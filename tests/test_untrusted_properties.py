@@ -34,13 +34,18 @@ FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 GOOD_PAGE = ROOT / "tests" / "fixtures" / "pages" / "district_2021.html"
 MEMORY_MB = 300
 WRITABLE = re.compile(r"^units/[a-z][a-z0-9_-]{0,63}/\d{4}\.yaml$")
-SETTINGS = settings(
-    max_examples=int(os.environ.get("NIANBAO_EXAMPLES", "25")),
-    deadline=15_000,  # ms per input: a slow input is a failure too
-    derandomize=os.environ.get("NIANBAO_EXPLORE") != "1",
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-)
+
+
+def examples(default: int) -> settings:
+    """Hypothesis's settings with ``default`` inputs (``NIANBAO_EXAMPLES`` overrides), within
+    about 30 s for the three properties together."""
+    return settings(
+        max_examples=int(os.environ.get("NIANBAO_EXAMPLES", default)),
+        deadline=15_000,  # ms per input: a slow input is a failure too
+        derandomize=os.environ.get("NIANBAO_EXPLORE") != "1",
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -153,7 +158,7 @@ def _edited_workbook(edits: list) -> bytes:
     return buffer.getvalue()
 
 
-@SETTINGS
+@examples(30)
 @given(edits=st.lists(EDITS, max_size=8), damage=st.lists(BYTE_EDITS, max_size=2), unit=st.sampled_from([None, "demo_district", "../x", "示例区"]))  # fmt: skip
 def test_random_workbooks_are_imported_or_refused_cleanly(edits, damage, unit):
     def build(world: Path, data: Path) -> list[str]:
@@ -198,7 +203,7 @@ def _yaml_text(value) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
 
 
-@SETTINGS
+@examples(60)
 @given(top=st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=8), edits=LINE_EDITS, mix=st.booleans(),
        encoding=st.sampled_from(["utf-8", "utf-8", "gb18030", "utf-16"]))  # fmt: skip
 def test_random_data_files_are_checked_or_refused_cleanly(top, edits, mix, encoding):
@@ -253,7 +258,7 @@ TITLES = st.one_of(
 )  # fmt: skip
 
 
-@SETTINGS
+@examples(40)
 @given(title=TITLES, tables=TABLES, words=TEXTS, from_good=st.booleans(), swaps=st.lists(st.tuples(st.integers(0, 10**6), TEXTS), max_size=6),
        unit=st.sampled_from([None, "demo_district", "../x"]), force=st.booleans())  # fmt: skip
 def test_random_pages_are_audited_or_refused_cleanly(title, tables, words, from_good, swaps, unit, force):
