@@ -5,7 +5,7 @@ under 30 s and 1 GB. Builds each input in a temporary folder, then runs the real
 fresh process and reports its wall time, its peak resident memory (the child's own, from
 wait4), its exit code and the first line it printed. Not a test.
 
-    .venv/bin/python bench/bench_untrusted.py [--only NAME] [--keep]
+    .venv/bin/python bench/bench_untrusted.py [--only NAME] [--keep] [--source OTHER/src]
 
 Inputs: a filled template with an extra sheet of 8 MB and of 20 MB (text that does not
 compress, as exported data does); a filled template whose 表二 goes on for 20 MB of rows below
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import string
 import subprocess
@@ -30,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
+TIMEOUT = 300  # seconds one command may take here
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -82,12 +84,18 @@ def rewrite(path: Path, target: Path, changes: dict) -> Path:
 
 def extra_sheet(path: Path, target: Path, megabytes: int) -> Path:
     """The workbook with one more sheet of incompressible rows, to make the file ``megabytes`` big."""
-    rows = megabytes * 1_000_000 // 250
-    sheet = b'<worksheet xmlns="' + MAIN.encode() + b'"><sheetData>' + _rows_xml(rows, 1, random.Random(1)) + b"</sheetData></worksheet>"
+    rows = megabytes * 1_000_000 // 140  # a row is 250 bytes of XML, about 140 once compressed
+    sheet = (
+        b'<worksheet xmlns="'
+        + MAIN.encode()
+        + b'"><sheetData>'
+        + _rows_xml(rows, 1, random.Random(1))
+        + b"</sheetData></worksheet>"
+    )
     rel = b'<Relationship Id="rIdBig" Target="worksheets/big.xml" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
     return rewrite(path, target, {
         "xl/worksheets/big.xml": lambda _: sheet,
-        "xl/workbook.xml": lambda old: old.replace(b"</sheets>", b'<sheet name="明细" sheetId="99" r:id="rIdBig"/></sheets>'),
+        "xl/workbook.xml": lambda old: old.replace(b"</sheets>", '<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="明细" sheetId="99" r:id="rIdBig"/></sheets>'.encode()),
         "xl/_rels/workbook.xml.rels": lambda old: old.replace(b"</Relationships>", rel + b"</Relationships>"),
         "[Content_Types].xml": lambda old: old.replace(b"</Types>", b'<Override PartName="/xl/worksheets/big.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
     })  # fmt: skip
@@ -95,7 +103,7 @@ def extra_sheet(path: Path, target: Path, megabytes: int) -> Path:
 
 def long_table_sheet(path: Path, target: Path, megabytes: int) -> Path:
     """The workbook whose 表二 (sheet3) goes on below the table for ``megabytes`` of rows."""
-    rows = megabytes * 1_000_000 // 250
+    rows = megabytes * 1_000_000 // 140
 
     def change(old: bytes) -> bytes:
         head, _, tail = old.partition(b"</sheetData>")
@@ -128,7 +136,7 @@ def big_data_file(data: Path, megabytes: float) -> Path:
     """The fixture's 2022 data file with narrative texts added up to ``megabytes``."""
     path = data / "units" / "demo_district" / "2022.yaml"
     text = path.read_text(encoding="utf-8")
-    item = "    - 本年度持续推进政府信息公开工作，" + "依法依规答复申请并做好解释说明" * 4 + "。\n"
+    item = "    - 本年度持续推进政府信息公开工作，" + "依法依规答复申请并做好解释说明" * 40 + "。\n"  # paragraphs
     count = int(megabytes * 1_000_000 / len(item.encode()))
     head, _, rest = text.partition("narrative:\n")
     body = "narrative:\n  other:\n" + item * count
@@ -136,16 +144,37 @@ def big_data_file(data: Path, megabytes: float) -> Path:
     return path
 
 
-def measure(args: list[str], cwd: Path) -> tuple[float, float, int, str]:
-    """(seconds, peak MB, exit code, first line) of one command in a fresh process."""
+# The command run in a fresh interpreter that reports its own peak resident memory (VmHWM: the
+# high-water mark of its own memory map; the rusage of a child would count this process's, from
+# before the exec).
+WRAPPER = """
+import re, sys
+from nianbao.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    status = open("/proc/self/status").read()
+    print("PEAK_KB", re.search(r"VmHWM:\\s+(\\d+)", status).group(1), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def measure(args: list[str], cwd: Path, source: Path | None = None) -> tuple[float, float, int, str]:
+    """(seconds, peak MB, exit code, first line) of one command in a fresh process (with the
+    package from ``source``, another checkout's ``src/``, when given)."""
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "nianbao.cli", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    output = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        proc = subprocess.run([sys.executable, "-c", WRAPPER, *args], cwd=cwd, capture_output=True, text=True,
+                              env=env, timeout=TIMEOUT)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return TIMEOUT, float("nan"), -1, f"stopped after {TIMEOUT} s"
     seconds = time.perf_counter() - started
-    first = next((line for line in output.splitlines() if line.strip()), "")
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), first[:110]
+    peak = re.search(r"PEAK_KB (\d+)", proc.stderr)
+    output = proc.stdout + re.sub(r"PEAK_KB \d+\n?", "", proc.stderr)
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    first = " | ".join(lines[:2]).replace(str(cwd) + "/", "")
+    return seconds, int(peak.group(1)) / 1024 if peak else float("nan"), proc.returncode, first[:160]
 
 
 def fresh_data(tmp: Path) -> Path:
@@ -177,6 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run the inputs whose name contains this text")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--source", type=Path, help="run another version's package (its src/ folder), to compare")
     options = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-untrusted-"))
     print(f"{'input':<44} {'file':>9} {'exit':>4} {'time':>7} {'peak':>8}  message")
@@ -184,7 +214,7 @@ def main() -> None:
         for name, path, args in cases(tmp):
             if options.only and options.only not in name:
                 continue
-            seconds, peak, code, first = measure(args, tmp)
+            seconds, peak, code, first = measure(args, tmp, options.source)
             size = path.stat().st_size / 1e6
             print(f"{name:<44} {size:7.2f}MB {code:>4} {seconds:6.1f}s {peak:6.0f}MB  {first}", flush=True)
     finally:

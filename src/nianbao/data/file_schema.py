@@ -25,30 +25,29 @@ _IDENT = {
 }
 _DECIMAL = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
 
+# Each value's kinds are given as a list of types, and each keyword applies only to its own type
+# (minimum to numbers, pattern to texts, items to lists): no anyOf, so a value is checked once
+# and a failure names the value itself.
 COUNT = {
-    "anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_VALUE}, {"type": "null"}],
+    "type": ["integer", "null"], "minimum": 0, "maximum": MAX_VALUE,
     "description": f"a whole number from 0 to {MAX_VALUE}, or ~ (unknown)",
-}
+}  # fmt: skip
 TABLE_A_CELL = {
-    "anyOf": [
-        {"type": "integer", "minimum": -MAX_VALUE, "maximum": MAX_VALUE},
-        {"type": "number", "minimum": 0, "maximum": MAX_VALUE},
-        {"type": "string", "pattern": _DECIMAL},
-        {"type": "null"},
-    ],
+    "type": ["integer", "number", "string", "null"], "minimum": -MAX_VALUE, "maximum": MAX_VALUE, "pattern": _DECIMAL,
     "description": f"a number of at most {MAX_VALUE} (an amount may have decimals), or ~ (unknown)",
-}
+}  # fmt: skip
 AMOUNT = {
-    "anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_VALUE}, {"type": "string", "pattern": _DECIMAL}],
+    "type": ["number", "string"], "minimum": 0, "maximum": MAX_VALUE, "pattern": _DECIMAL,
     "description": f"a non-negative number of at most {MAX_VALUE}",
-}
+}  # fmt: skip
 PUBLISHED = {
-    "anyOf": [{"type": "number", "minimum": -MAX_VALUE, "maximum": MAX_VALUE}, {"type": "string", "pattern": _DECIMAL}],
+    "type": ["number", "string"], "minimum": -MAX_VALUE, "maximum": MAX_VALUE, "pattern": _DECIMAL,
     "description": "a number as published, e.g. '41.53'",
-}
+}  # fmt: skip
+_REFERENCE = r"^(B|BG|C|A)\.[a-z_]{1,40}(\.[a-z_]{1,40})?$|^F\.[A-Za-z0-9_-]{1,64}$"
 REFERENCE = {
     "type": "string",
-    "pattern": r"^(B|BG|C|A)\.[a-z_]{1,40}(\.[a-z_]{1,40})?$|^F\.[A-Za-z0-9_-]{1,64}$",
+    "pattern": _REFERENCE,
     "description": "a reference such as B.new_received.total, BG.withheld.total, C.review.total or F.<figure id>",
 }
 
@@ -68,31 +67,32 @@ def _all_table_b_rows() -> list[str]:
 def _row(columns: list[str] | tuple[str, ...], cell: dict) -> dict:
     """A table row: a list in official column order, or a mapping column id → value."""
     return {
-        "anyOf": [
-            {"type": "array", "items": cell, "minItems": len(columns), "maxItems": len(columns)},
-            {"type": "object", "propertyNames": {"enum": list(columns)}, "additionalProperties": cell},
-        ],
+        "type": ["array", "object"],
+        "items": cell, "minItems": len(columns), "maxItems": len(columns),
+        "propertyNames": {"enum": list(columns)}, "additionalProperties": cell,
         "description": f"a list of {len(columns)} values ({', '.join(columns)}) or a mapping of them",
-    }
+    }  # fmt: skip
 
 
 def _table(rows: list[str], row: dict, what: str) -> dict:
     return {
-        "anyOf": [
-            {"type": "object", "propertyNames": {"enum": rows}, "additionalProperties": row},
-            {"type": "null"},
-        ],
+        "type": ["object", "null"],
+        "propertyNames": {"enum": rows},
+        "additionalProperties": row,
         "description": f"a mapping of {what} (row id → values)",
     }
 
 
+def _list(item: dict, what: str) -> dict:
+    return {"type": ["array", "null"], "items": item, "maxItems": 10_000, "description": what}
+
+
 _TABLE_A_ROW = {
-    "anyOf": [
-        {"type": "object", "propertyNames": {"enum": _all_table_a_columns()}, "additionalProperties": TABLE_A_CELL},
-        {"type": "array", "items": TABLE_A_CELL, "minItems": 1, "maxItems": 3},
-    ],
+    "type": ["object", "array"],
+    "propertyNames": {"enum": _all_table_a_columns()}, "additionalProperties": TABLE_A_CELL,
+    "items": TABLE_A_CELL, "minItems": 1, "maxItems": 3,
     "description": "a mapping column id → value (or a list in column order)",
-}
+}  # fmt: skip
 
 FIGURE = {
     "type": "object",
@@ -123,7 +123,11 @@ STATEMENT = {
         "unit": {"type": "string", "maxLength": 20, "description": "%, 个百分点, 件 or another unit"},
         "numerator": REFERENCE,
         "denominator": REFERENCE,
-        "subject": {"anyOf": [REFERENCE, _IDENT], "description": "a reference, or the id of a statement"},
+        "subject": {
+            "type": "string",
+            "pattern": f"{_REFERENCE}|^[A-Za-z0-9_-]{{1,64}}$",
+            "description": "a reference, or the id of a statement",
+        },  # fmt: skip
         "base_year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR, "description": "a year"},
         "direction": {"enum": ["上升", "下降", "持平", None], "description": "上升, 下降 or 持平"},
         "source": _TEXT,
@@ -132,21 +136,17 @@ STATEMENT = {
 }
 
 NARRATIVE_ITEM = {
-    "anyOf": [
-        {"type": "string", "maxLength": 20_000},
-        {
-            "type": "object",
-            "required": ["text"],
-            "additionalProperties": False,
-            "properties": {"text": _TEXT, "area": {"enum": [*schema.OVERVIEW_AREAS, None]}},
-        },
-    ],
+    "type": ["string", "object"],
+    "maxLength": 20_000,
+    "required": ["text"],
+    "additionalProperties": False,
+    "properties": {"text": _TEXT, "area": {"enum": [*schema.OVERVIEW_AREAS, None]}},
     "description": "a text, or a mapping with 'text' (and 'area')",
 }
 
 #: The JSON Schema of a unit-year data file.
 DATA_FILE = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$schema": "http://json-schema.org/draft-07/schema#",  # what both validators read (data/validation.py)
     "type": "object",
     "required": ["unit", "year"],
     "additionalProperties": False,
@@ -169,18 +169,10 @@ DATA_FILE = {
         },  # fmt: skip
         "heading_variant": {"enum": ["standard", "long"], "description": "standard or long"},
         "synthetic": {"type": "boolean", "description": "true or false"},
-        "source": {"anyOf": [_TEXT, {"type": "null"}], "description": "a text"},
-        "compiled_from": {
-            "anyOf": [
-                {
-                    "type": "array",
-                    "items": {"type": "string", "pattern": UNIT_ID.pattern, "description": "a unit id"},
-                    "maxItems": 1000,
-                },
-                {"type": "null"},
-            ],
-            "description": "a list of unit ids",
-        },  # fmt: skip
+        "source": {"type": ["string", "null"], "maxLength": 20_000, "description": "a text"},
+        "compiled_from": _list(
+            {"type": "string", "pattern": UNIT_ID.pattern, "description": "a unit id"}, "a list of unit ids"
+        ),  # fmt: skip
         "table_a": _table(_all_table_a_rows(), _TABLE_A_ROW, "Table A"),
         "table_b": _table(_all_table_b_rows(), _row(schema.TABLE_B_COLUMN_IDS, COUNT), "Table B"),
         "table_b_groups": _table(
@@ -189,30 +181,13 @@ DATA_FILE = {
             "Table B group totals",
         ),
         "table_c": _table(list(schema.TABLE_C_BLOCK_IDS), _row(schema.TABLE_C_COLUMN_IDS, COUNT), "Table C"),
-        "figures": {
-            "anyOf": [{"type": "array", "items": FIGURE, "maxItems": 10_000}, {"type": "null"}],
-            "description": "a list of figures (id, label, value, unit, part)",
-        },  # fmt: skip
-        "statements": {
-            "anyOf": [{"type": "array", "items": STATEMENT, "maxItems": 10_000}, {"type": "null"}],
-            "description": "a list of statements (id, kind, label, value)",
-        },  # fmt: skip
+        "figures": _list(FIGURE, "a list of figures (id, label, value, unit, part)"),
+        "statements": _list(STATEMENT, "a list of statements (id, kind, label, value)"),
         "narrative": {
-            "anyOf": [
-                {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        k: {
-                            "anyOf": [{"type": "array", "items": NARRATIVE_ITEM, "maxItems": 10_000}, {"type": "null"}],
-                            "description": "a list of texts",
-                        }
-                        for k in NARRATIVE_KEYS
-                    },
-                },
-                {"type": "null"},
-            ],
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {k: _list(NARRATIVE_ITEM, "a list of texts") for k in NARRATIVE_KEYS},
             "description": f"a mapping of {', '.join(NARRATIVE_KEYS)} to lists of texts",
-        },  # fmt: skip
+        },
     },
 }

@@ -27,7 +27,15 @@ def check_year(year: object, where: str = "year") -> int:
 
 
 def unit_year_path(data_dir: Path, unit: str, year: int) -> Path:
-    """``<data_dir>/units/<unit>/<year>.yaml`` for a valid unit id and year, inside ``data_dir``."""
+    """``<data_dir>/units/<unit>/<year>.yaml`` for a valid unit id and year (which cannot leave the
+    folder: no ``/``, no ``..``). Where it is written, :func:`writable_path` also resolves it."""
+    check_unit_id(unit)
+    return Path(data_dir) / "units" / unit / f"{check_year(year)}.yaml"
+
+
+def writable_path(data_dir: Path, unit: str, year: int) -> Path:
+    """:func:`unit_year_path`, resolved and checked to lie inside ``data_dir`` (a unit folder that
+    is a link to elsewhere is refused): the path a data file is written to."""
     check_unit_id(unit)
     return inside(data_dir, "units", unit, f"{check_year(year)}.yaml")
 

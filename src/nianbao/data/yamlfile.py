@@ -27,24 +27,68 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 4_000_000
 
 
+class _Refused(Exception):
+    """What the strict loader refuses, at a node: ``kind`` is "duplicate", "alias" or "merge"."""
+
+    def __init__(self, node: yaml.Node, kind: str, first: int = 0):
+        super().__init__(kind)
+        self.node, self.kind, self.first = node, kind, first
+
+
+class StrictLoader(_LOADER):
+    """PyYAML's safe loader (libyaml's parser when there is one) that refuses, while it builds the
+    values, a key given twice in a mapping, anchors and aliases, and merge keys (``<<``)."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _Refused(node, "alias")  # the same node a second time: an alias (*a) of an anchor (&a)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused(key_node, "merge")
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in first:
+                        raise _Refused(key_node, "duplicate", first[key_node.value])
+                    first[key_node.value] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml(path: Path | str, what: str = "data file") -> Any:
     """The values of the YAML file at ``path``; :class:`DataError` for any problem (``what`` names
     the kind of file in messages)."""
     path = Path(path)
     text = decode(read_bytes(path, what), path)
-    loader = _LOADER(text)
+    loader = StrictLoader(text)
+    root = None
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_nodes(node, path)
-        return loader.construct_document(node)
+        root = loader.get_single_node()
+        return None if root is None else loader.construct_document(root)
+    except _Refused as refused:
+        raise _refusal(path, root, refused) from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {_one_line(exc)}", path=path) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a timestamp such as 2020-13-45
         raise DataError(f"{path}: not valid YAML: {exc}", path=path) from None
     finally:
         loader.dispose()
+
+
+def _refusal(path: Path, root: yaml.Node | None, refused: _Refused) -> DataError:
+    line = refused.node.start_mark.line + 1
+    where = _key_path(root, refused.node) if root is not None else ""
+    if refused.kind == "duplicate":
+        key = refused.node.value
+        message = (f"{where}: duplicate key {key!r} (first given on line {refused.first}); a key may appear once: "
+                   "the second would silently replace the first")  # fmt: skip
+    elif refused.kind == "merge":
+        message = f"{where or 'the file'}: merge keys (<<) are not allowed; write the keys out"
+    else:
+        message = f"{where or 'the file'}: anchors and aliases (&, *) are not allowed; write the values out"
+    return DataError(f"{path}: line {line}: {message}", path=path, location=where or None)
 
 
 def read_bytes(path: Path, what: str, limit: int = MAX_BYTES) -> bytes:
@@ -84,36 +128,28 @@ def decode(data: bytes, path: Path) -> str:
         ) from None
 
 
-def _check_nodes(root: yaml.Node, path: Path) -> None:
-    """Duplicate keys and aliases, found on the composed nodes before any value is made."""
+def _key_path(root: yaml.Node, target: yaml.Node) -> str:
+    """The key path (``table_b.granted``) of ``target`` under ``root``: of a key node, the key it
+    names; of a value node, the key it is the value of (found only when a message needs it)."""
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, str]] = [(root, "")]
     while stack:
         node, where = stack.pop()
         if id(node) in seen:
-            raise DataError(
-                f"{path}: line {node.start_mark.line + 1}: {where or 'the file'}: anchors and aliases (&, *) are not "
-                "allowed; write the values out",
-                path=path,
-                location=where or None,
-            )
+            continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            first: dict[str, int] = {}
             for key_node, value_node in node.value:
-                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-                inner = f"{where}.{key}" if where else key
-                if key in first:
-                    raise DataError(
-                        f"{path}: line {key_node.start_mark.line + 1}: {inner}: duplicate key {key!r} (first given on "
-                        f"line {first[key]}); a key may appear once: the second would silently replace the first",
-                        path=path,
-                        location=inner,
-                    )
-                first[key] = key_node.start_mark.line + 1
+                inner = f"{where}.{key_node.value}" if where else str(key_node.value)
+                if key_node is target or value_node is target:
+                    return inner
                 stack.append((value_node, inner))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(node.value))
+            for i, item in enumerate(node.value):
+                if item is target:
+                    return f"{where}[{i}]"
+                stack.append((item, f"{where}[{i}]"))
+    return ""
 
 
 def _one_line(exc: yaml.YAMLError) -> str:

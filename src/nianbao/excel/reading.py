@@ -12,6 +12,7 @@ an old binary .xls (the same container) are told apart.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
@@ -95,11 +96,13 @@ def open_book(path: Path, wanted: list[str]) -> Book:
     sniff(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = _sheet_parts(archive)
-            _check_sizes(archive, [parts[name] for name in wanted if name in parts])
-            merged = {name: _merged_ranges(archive, parts[name]) for name in wanted if name in parts}
-        typed = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        computed = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book, parts = _sheet_parts(archive)
+            needed = {name: parts[name] for name in wanted if name in parts}
+            _check_sizes(archive, list(needed.values()))
+            merged = {name: _merged_ranges(archive, part) for name, part in needed.items()}
+            package = _reduced_package(archive, book, needed)
+        typed = openpyxl.load_workbook(io.BytesIO(package), read_only=True, data_only=False, keep_links=False)
+        computed = openpyxl.load_workbook(io.BytesIO(package), read_only=True, data_only=True, keep_links=False)
     except Unreadable:
         raise
     except Exception as exc:  # a damaged package: openpyxl and zipfile raise many kinds
@@ -109,7 +112,7 @@ def open_book(path: Path, wanted: list[str]) -> Book:
         for name in wanted:
             if name in typed.sheetnames:
                 sheets[name] = _read_sheet(typed[name], computed[name], merged.get(name, []))
-        return Book(path, list(typed.sheetnames), sheets)
+        return Book(path, list(parts), sheets)
     except Exception as exc:
         raise Unreadable(f"not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
     finally:
@@ -132,8 +135,37 @@ def _read_sheet(typed_ws, computed_ws, merged: list[str]) -> Sheet:
     return sheet
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part in the package, from the workbook's own relationships."""
+def _reduced_package(archive: zipfile.ZipFile, book: str, needed: dict[str, str]) -> bytes:
+    """The package as openpyxl is to see it: only the sheets nianbao reads (an extra sheet is
+    never parsed, not even to find its size, which openpyxl would otherwise scan the whole sheet
+    for when the sheet does not state it), without what nianbao never reads (drawings, media,
+    defined names, external links)."""
+    keep = set(needed.values())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as reduced:
+        for info in archive.infolist():
+            name = info.filename
+            if name not in keep and (name.startswith(_NOT_PARSED) or name.startswith("xl/chartsheets/")):
+                continue
+            content = archive.read(info)
+            reduced.writestr(name, _only_sheets(content, set(needed)) if name == book else content)
+    return out.getvalue()
+
+
+def _only_sheets(workbook_xml: bytes, names: set[str]) -> bytes:
+    """workbook.xml listing only the sheets ``names`` (and no defined names, which number sheets)."""
+    root = ElementTree.fromstring(workbook_xml)
+    for sheets in root.iter(f"{_MAIN}sheets"):
+        for sheet in list(sheets):
+            if sheet.get("name") not in names:
+                sheets.remove(sheet)
+    for defined in list(root.iter(f"{_MAIN}definedNames")):
+        root.remove(defined)
+    return ElementTree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
+    """The workbook's part, and sheet name → its part, from the package's own relationships."""
     root_rels = ElementTree.fromstring(_read(archive, "_rels/.rels"))
     book = next((r.get("Target", "") for r in root_rels.iter(f"{_PKG}Relationship")
                  if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")  # fmt: skip
@@ -146,7 +178,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = targets.get(sheet.get(f"{_REL}id"), "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         parts[sheet.get("name", "")] = part
-    return parts
+    return book, parts
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> bytes:
