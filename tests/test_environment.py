@@ -5,7 +5,6 @@ import tomllib
 
 import yaml
 
-
 #: conda-forge's names of packages whose PyPI name differs.
 CONDA_NAMES = {"python-fastjsonschema": "fastjsonschema"}
 
