@@ -155,7 +155,7 @@ def _read_b_line(
     label_texts = [c.text for j, c in cells if j not in value_cols.values()]
     kind, ident = labels.match_b_row(label_texts, version)
     if kind in ("none", "results"):
-        row_cells = [line[j] if j < len(line) else None for j in value_cols.values()]
+        row_cells = [line[j] if 0 <= j < len(line) else None for j in value_cols.values()]
         if kind == "none" and _has_number(row_cells):
             label_cells = [(j, c) for j, c in cells if j not in value_cols.values() and c.text.strip()]
             j, cell = label_cells[-1] if label_cells else cells[0]
@@ -166,7 +166,7 @@ def _read_b_line(
     elif kind == "group":
         out.row_words.setdefault(GROUP_PREFIX + ident, _label_words(cells, value_cols))  # type: ignore[operator]
         for col_id, j in value_cols.items():
-            cell = line[j] if j < len(line) else None
+            cell = line[j] if 0 <= j < len(line) else None
             reading = _read(cell, "count")
             if reading.ok and cell is not None:
                 out.groups[(ident, col_id)] = reading.value  # type: ignore[assignment]
@@ -193,7 +193,7 @@ def _read_b_row(
     """The counts of one official row of 表二; a cell that is not a count is a located problem."""
     used: set[int] = set()
     for col_id, j in value_cols.items():
-        cell = line[j] if j < len(line) else None
+        cell = line[j] if 0 <= j < len(line) else None
         ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, r + 1, j + 1, "")
         if cell is not None and id(cell) in used:
             out.problems.append(Problem("B", "B4", "与左侧单元格合并，没有单独的数字", ident, col_id, cell.text, ref))
@@ -234,7 +234,7 @@ def _b_value_columns(g: list[list[Cell | None]], first: int, out: TableRead) -> 
     if len(found) == len(schema.TABLE_B_COLUMN_IDS):
         return {c: found[c] for c in schema.TABLE_B_COLUMN_IDS}
     out.notes.append("表二的列标题不全，按官方顺序读取最后七列（自然人 … 总计）")
-    return {c: width - 7 + i for i, c in enumerate(schema.TABLE_B_COLUMN_IDS)}
+    return {c: width - 7 + i for i, c in enumerate(schema.TABLE_B_COLUMN_IDS)}  # < 0: no such column
 
 
 # ---------------------------------------------------------------------------------------------

@@ -193,6 +193,7 @@ class _Job:
         """Every output put in place, then the stamp (or none, when the job is not complete)."""
         from nianbao.batch.fingerprint import remove_stamp, write_stamp
         from nianbao.run.execute import commit
+        from nianbao.run.manifest import write_manifest
 
         spec = self.spec
         results = [commit(o) for o in outcomes]
@@ -206,6 +207,9 @@ class _Job:
             write_stamp(spec.folder, spec.fingerprint, outputs)
         else:
             remove_stamp(spec.folder)
+        write_manifest(spec.folder, unit=spec.unit, year=spec.year, data_dir=spec.data_dir, written=outputs,
+                       sections=[s.stem for s in spec.sections], formats=spec.formats,
+                       failed=[r.stem for r in results if not r.ok], by="nianbao batch")  # fmt: skip
         return results, outputs
 
     def _commit_combined(self, uy, results: list, combined: dict[str, bytes], title: str) -> list[Path]:

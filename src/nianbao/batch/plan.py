@@ -35,10 +35,12 @@ from nianbao.batch.jobs import FAILED, NO_DATA, OK, RETRYING, SKIPPED, TIMEOUT, 
 from nianbao.data.store import DataStore
 from nianbao.data.units import registry_for
 from nianbao.errors import NianbaoError
-from nianbao.roots import NOTEBOOKS_DIR, outputs_dir, resolve_data_dir
+from nianbao.roots import SPEC_FILE, inside, notebooks_dir, output_tree, resolve_data_dir
 from nianbao.run import stopping
 from nianbao.run.execute import DEFAULT_CELL_TIMEOUT
-from nianbao.run.notebooks import SPEC_FILE, ReportSpec, check_formats, read_spec, resolve_kernel, select_sections
+from nianbao.run.layout import check_output_folder
+from nianbao.run.manifest import check_same_data
+from nianbao.run.notebooks import ReportSpec, check_formats, read_spec, resolve_kernel, select_sections
 
 BATCH_FOLDER = "_batch"  # inside OUT; unit ids start with a letter, so it is never a unit's folder
 NOT_RUN = "not-run"  # the batch was stopped before the job started
@@ -136,11 +138,12 @@ def plan_batch(
     unit_ids = select_units(store, units, parents)
     wanted_years = list(years) if years is not None else None
     kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
-    out_root = outputs_dir(out)
+    check_output_folder(out)
+    out_root = output_tree(out, data_root)
     combined = spec.combined if (spec.combined and fmts and len(chosen) == len(spec.sections)) else ""
 
     registry = registry_for(data_root)
-    shared = fp.shared_digest([s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / SPEC_FILE, registry.path)
+    shared = fp.shared_digest([s.notebook for s in chosen], spec_path or notebooks_dir() / SPEC_FILE, registry.path)
     context = _JobContext(store, out_root, kernel_name, fmts, chosen, combined, shared, spec.title)
     plan = BatchPlan([], [], [], [], out_root, data_root, kernel_name)
     for unit in unit_ids:
@@ -173,7 +176,8 @@ class _JobContext:
         if year not in self.store.years(unit):
             plan.missing.append(JobResult(unit, year, NO_DATA, message=f"no data file {self.store.path(unit, year)}"))
             return
-        folder = self.out / unit / str(year)
+        folder = inside(self.out, unit, str(year))
+        check_same_data(folder, self.store.root)  # a folder holds the outputs of one data folder
         parameters = {
             "unit": unit, "year": year, "data_dir": str(self.store.root), "sections": [s.stem for s in self.sections],
             "formats": list(self.formats), "kernel": self.kernel, "combined": self.combined,

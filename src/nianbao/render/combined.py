@@ -29,15 +29,18 @@ class PartFragment:
     fragment: str
 
 
-def report_page(parts: Sequence[PartFragment], *, uy: UnitYear, title: str | None = None) -> str:
+def report_page(
+    parts: Sequence[PartFragment], *, uy: UnitYear, title: str | None = None, data_version: str = ""
+) -> str:
     """The combined report's HTML page; ``parts`` are put in the order of their part number.
-    ``title`` is the report's title (default: the unit-year's)."""
+    ``title`` is the report's title (default: the unit-year's); ``data_version`` the short
+    fingerprint of the data it was made from, printed on the cover."""
     ordered = sorted(parts, key=lambda p: p.part)
     numbers = [p.part for p in ordered]
     if len(set(numbers)) != len(numbers):
         raise ValueError(f"a part appears twice in {numbers}")
     template = page_templates().get_template("report.html.j2")
     return template.render(
-        **report_context(uy, title),
+        **report_context(uy, title, data_version),
         parts=[PartFragment(p.part, p.heading, Markup(p.fragment)) for p in ordered],
     )

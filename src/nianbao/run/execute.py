@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nianbao.atomic import remove_stale, temp_path, write_atomic
 from nianbao.data.model import UnitYear
+from nianbao.data.versions import data_version
 from nianbao.errors import NianbaoError
 from nianbao.render.html import PageContext
 from nianbao.run import stopping, worker
@@ -48,7 +49,7 @@ class NotebookTask:
                     formats: tuple[str, ...], cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
                     title: str | None = None) -> NotebookTask:  # fmt: skip
         """A report section of ``uy``, under the report's ``title`` (default: the unit-year's)."""
-        page = PageContext.for_section(uy, section.part, title)
+        page = PageContext.for_section(uy, section.part, title, data_version(uy))
         return cls(
             id=section.id, notebook=section.notebook, folder=folder, stem=section.stem, page=page, kernel=kernel,
             parameters={"unit": str(uy.unit), "year": int(uy.year), "data_dir": str(data_dir)},
@@ -256,7 +257,7 @@ def render_combined(
     :class:`nianbao.render.combined.PartFragment`."""
     from nianbao.render import combined, pdf
 
-    page = combined.report_page(parts, uy=uy, title=title)
+    page = combined.report_page(parts, uy=uy, title=title, data_version=data_version(uy))
     payloads: dict[str, bytes] = {}
     if "html" in formats:
         payloads["html"] = page.encode("utf-8")

@@ -37,6 +37,7 @@ from nianbao.rules.check import report_gate
 from nianbao.run import worker
 from nianbao.run.execute import DEFAULT_CELL_TIMEOUT, NotebookTask, write_combined
 from nianbao.run.layout import report_folder
+from nianbao.run.manifest import check_same_data, write_manifest
 from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec, resolve_kernel, select_sections
 from nianbao.run.results import NotebookResult, ReportResult
 from nianbao.run.scheduler import CombinedOutcome, ReportScheduler
@@ -84,7 +85,8 @@ def build_report(
     uy = store.load(store.resolve_unit(unit), int(year))
     findings = report_gate(uy.unit, uy.year, data_root, force=force)
     kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
-    folder = report_folder(out, uy.unit, uy.year)
+    folder = report_folder(out, uy.unit, uy.year, data_root)
+    check_same_data(folder, data_root)
     folder.mkdir(parents=True, exist_ok=True)
 
     title = spec.report_title(uy)
@@ -99,6 +101,9 @@ def build_report(
         )
         report.sections, combined = scheduler.run()
     _put_combined(report, spec.combined, skipped, combined)
+    written = [p for s in report.sections if s.ok for p in (s.executed, *s.outputs.values()) if p is not None]
+    write_manifest(folder, unit=uy.unit, year=uy.year, data_dir=data_root, written=[*written, *report.combined.values()],
+                   sections=[s.stem for s in chosen], formats=fmts, failed=[s.stem for s in report.failed])  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 

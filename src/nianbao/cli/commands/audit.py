@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from nianbao.cli import args as cli_args
 
 HELP = (
     "audit a published report (web page, text, PDF, DOCX, DOC, WPS or image): its three tables, every figure "
@@ -32,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "recognised by its content; traditional characters are read as simplified",
     )
     parser.add_argument("--unit", help="the unit (id or name) when the page's title does not say, or to override it")
-    parser.add_argument("--year", type=int, help="the reporting year when the page's title does not say")
+    parser.add_argument("--year", type=cli_args.year, help="the reporting year when the page's title does not say")
     parser.add_argument(
         "--data", help="data folder or alias: previous years for X1/X2, and where --import writes (default: data/)"
     )
@@ -57,14 +60,15 @@ def run(args: argparse.Namespace) -> int:
     from nianbao.audit import audit_file
     from nianbao.audit.imports import import_audit
     from nianbao.audit.output import format_text, to_json
-    from nianbao.errors import DataError
+    from nianbao.data.store import DataStore
+    from nianbao.errors import DataError, MissingInput
     from nianbao.rules.check import write_json
 
-    try:
-        result = audit_file(args.file, unit=args.unit, year=args.year, data_dir=args.data)
-    except DataError as exc:
-        print(f"nianbao audit: {exc}", file=sys.stderr)
-        return 2
+    if not Path(args.file).is_file():
+        what = "is a folder, not a page" if Path(args.file).is_dir() else "no such file"
+        raise MissingInput(f"{args.file}: {what}", path=args.file)
+    unit = DataStore(args.data).unit_id_for(args.unit) if args.unit else None  # refuses ../x and the like
+    result = audit_file(args.file, unit=unit, year=args.year, data_dir=args.data)  # errors: told by cli.main
     if args.json:
         write_json(to_json(result), args.json)
     if args.json != "-":
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.html or args.pdf:
         from nianbao.audit.export import export_audit
 
-        written = export_audit(args.file, html=args.html, pdf=args.pdf, unit=args.unit, year=args.year,
+        written = export_audit(args.file, html=args.html, pdf=args.pdf, unit=unit, year=args.year,
                                data_dir=args.data, kernel=args.kernel)  # fmt: skip
         for path in written.values():
             print(f"wrote {path}", file=sys.stderr if args.json == "-" else sys.stdout)
@@ -81,6 +85,6 @@ def run(args: argparse.Namespace) -> int:
             written = import_audit(result, args.data, force=args.force)
         except DataError as exc:
             print(f"nianbao audit: import refused: {exc}", file=sys.stderr)
-            return 1
+            return exc.exit_code
         print(f"imported into {written}", file=sys.stderr if args.json == "-" else sys.stdout)
     return 1 if result.errors else 0
