@@ -101,11 +101,17 @@ def build_report(
         )
         report.sections, combined = scheduler.run()
     _put_combined(report, spec.combined, skipped, combined)
-    written = [p for s in report.sections if s.ok for p in (s.executed, *s.outputs.values()) if p is not None]
-    write_manifest(folder, unit=uy.unit, year=uy.year, data_dir=data_root, written=[*written, *report.combined.values()],
-                   sections=[s.stem for s in chosen], formats=fmts, failed=[s.stem for s in report.failed])  # fmt: skip
+    _write_manifest(report, data_root, chosen, fmts)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_manifest(report: ReportResult, data_root: Path, chosen: Sequence[Section], fmts: tuple[str, ...]) -> None:
+    """The folder's manifest, last: which files this run wrote, from which data (the rest stale)."""
+    written = [p for s in report.sections if s.ok for p in (s.executed, *s.outputs.values()) if p is not None]
+    write_manifest(report.folder, unit=report.unit, year=report.year, data_dir=data_root,
+                   written=[*written, *report.combined.values()], sections=[s.stem for s in chosen], formats=fmts,
+                   failed=[s.stem for s in report.failed])  # fmt: skip
 
 
 def _put_combined(report: ReportResult, stem: str, skipped: str | None, combined: CombinedOutcome) -> None:
