@@ -48,7 +48,8 @@ class CorpusRun:
     files: list[corpus_files.CorpusFile]
     audited: int = 0  # files audited by this run
     reused: int = 0  # unchanged since they were audited
-    failed: int = 0  # documents whose audit failed (this run's and reused)
+    failed: int = 0  # files that could not be audited (this run's and reused)
+    errors: int = 0  # files whose audit found an error
     formats: Counter = field(default_factory=Counter)  # format → documents
     seconds: dict[str, float] = field(default_factory=dict)  # plan, audit, write
     written: Written | None = None
@@ -61,7 +62,7 @@ class Interrupted(NianbaoError):
     """The run was stopped (Ctrl-C, SIGTERM); what it audited is kept for the next run."""
 
 
-def _backend(options: CorpusOptions):
+def backend_for(options: CorpusOptions):
     if options.scheduler:
         from nianbao.audit.corpus.dask_backend import DaskBackend
 
@@ -127,7 +128,7 @@ def _audit(
     fresh: dict[str, Entry] = {}
     if not tasks:
         return fresh
-    backend = _backend(options)
+    backend = backend_for(options)
     started = time.perf_counter()
     try:
         for task, done in backend.run(tasks):
@@ -156,9 +157,10 @@ def _keep(task: Task, done: Done, store: Store, fresh: dict[str, Entry], run: Co
 def _count(run: CorpusRun) -> None:
     import pyarrow.parquet as pq
 
-    documents = pq.read_table(run.out / "documents.parquet", columns=["format", "status"]).to_pylist()
+    documents = pq.read_table(run.out / "documents.parquet", columns=["format", "status", "errors"]).to_pylist()
     run.formats = Counter(d["format"] or "unknown" for d in documents)
     run.failed = sum(d["status"] == FAILED for d in documents)
+    run.errors = sum(bool(d["errors"]) for d in documents)
 
 
 @contextlib.contextmanager
