@@ -88,8 +88,13 @@ def deadline(seconds: float | None):
 
 
 def _peaks() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory (MB) and its largest finished child's."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    try:  # VmHWM starts anew at exec; ru_maxrss keeps the forking parent's peak
+        status = Path("/proc/self/status").read_text()
+        own = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return own, children
 
 
