@@ -25,8 +25,8 @@ _RISKY = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_PREFIXE
 def _column(values: Sequence, kind: pa.DataType) -> pa.Array:
     if kind == NUMBER:
         return pa.array(values, pa.string()).cast(NUMBER)
-    if pa.types.is_timestamp(kind):
-        return pa.array(values, pa.int64()).cast(kind)
+    if pa.types.is_timestamp(kind):  # seconds since the epoch (Parquet keeps milliseconds)
+        return pa.array([None if v is None else v * 1000 for v in values], pa.int64()).cast(kind)
     return pa.array(values, kind)
 
 

@@ -158,6 +158,7 @@ class LocalPool:
 
     def _died(self, slot: _Slot, queue: deque) -> Iterator[tuple[Task, Done]]:
         task, attempt = slot.task, slot.attempt
+        slot.process.join(2.0)  # its pipe may close a moment before it is reaped
         code = slot.process.exitcode
         self._replace(slot)
         if attempt == 1:

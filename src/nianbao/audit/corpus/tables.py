@@ -59,7 +59,7 @@ DOCUMENTS = pa.schema([
     _field("cells", pa.int32(), "table cells read"),
     _field("statements", pa.int32(), "narrative figures read"),
     _field("seconds", pa.float64(), "the audit's time"),
-    _field("audited_at", pa.timestamp("s", tz="UTC"), "when it was audited"),
+    _field("audited_at", pa.timestamp("ms", tz="UTC"), "when it was audited"),
     _field("nianbao_version", pa.string(), "the nianbao version that audited it"),
     _field("reader", pa.string(), "the digest of the code and registry the audit used (a change re-audits)"),
 ])  # fmt: skip
