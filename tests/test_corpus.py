@@ -77,6 +77,10 @@ def sleepers() -> list[psutil.Process]:
     return [p for p in psutil.process_iter(["cmdline"]) if "171" in (p.info["cmdline"] or [])[-1:]]
 
 
+def workers() -> list[psutil.Process]:
+    return [p for p in psutil.process_iter(["cmdline"]) if "nianbao.audit.corpus.worker" in (p.info["cmdline"] or [])]
+
+
 @pytest.fixture
 def mixed(tmp_path) -> Path:
     """The project's pages (HTML, text, GBK HTML), a copy under another name, and files that are
@@ -242,6 +246,7 @@ def test_the_output_folder_inside_the_corpus_is_not_audited(mixed):
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_hanging_file_is_stopped_and_reported(mixed, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{hanging_soffice(tmp_path)}{os.pathsep}{os.environ['PATH']}")
     a_doc(mixed / "sub" / "hangs.doc")
@@ -265,6 +270,7 @@ def _stubborn(task: Task) -> Done:
     return Done(rows.failed(task.sha256, "not a report", task.reader, 0.0))
 
 
+@pytest.mark.slow
 def test_a_worker_stuck_beyond_its_timeout_is_killed(tmp_path):
     pool = LocalPool(2, grace=1.0, target=_stubborn)
     tasks = [Task(name, f"{i:064x}", "r", timeout=1.0) for i, name in enumerate(("a", "b-hang", "c", "d"))]
@@ -273,7 +279,7 @@ def test_a_worker_stuck_beyond_its_timeout_is_killed(tmp_path):
     assert time.monotonic() - started < 30
     assert "timed out after 1 s: its process was stopped" in results["b-hang"]
     assert results["a"] == results["c"] == results["d"] == "not a report"
-    assert not any(p.info["name"] == "nianbao-corpus-worker" for p in psutil.process_iter(["name"]))
+    assert workers() == []
 
 
 def _dies(task: Task) -> Done:
@@ -286,7 +292,8 @@ def test_a_worker_that_dies_is_replaced_and_its_file_reported(tmp_path):
     assert "its worker process died twice" in done.entry.facts["reason"] and "exit code 3" in done.entry.facts["reason"]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_run_leaves_the_dataset_and_a_rerun_completes_it(sig, tmp_path):
     folder = tmp_path / "in"
     for seed in range(3):
@@ -312,7 +319,7 @@ def test_an_interrupted_run_leaves_the_dataset_and_a_rerun_completes_it(sig, tmp
     assert "interrupted" in err.decode() and "Run the same command again" in err.decode()
     assert {name: (out / name).read_bytes() for name in file_names()} == before  # the previous dataset, whole
     assert read_manifest(out) is not None and not list((out / HIDDEN).glob("staging-*"))
-    assert sleepers() == [] and not any(p.info["name"] == "nianbao-corpus-worker" for p in psutil.process_iter(["name"]))
+    assert sleepers() == [] and workers() == []
     (folder / "单位5_2022.zz.doc").unlink()
     again = run([folder], out)
     assert again.audited == 3 and again.reused == 6  # only what the interrupted run had not finished

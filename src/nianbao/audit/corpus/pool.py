@@ -1,7 +1,8 @@
 """The corpus's own local pool: worker processes that audit one file at a time each.
 
-An audit is plain Python (no Jupyter kernel), so a worker is a spawned process that imports the
-audit once and then takes file after file. The parent watches every worker:
+An audit is plain Python (no Jupyter kernel), so a worker is a small program of its own
+(:mod:`.worker`) that imports the audit once and then takes file after file. The parent watches
+every worker:
 
 * the worker applies the per-file timeout itself (:func:`.task.deadline`); a worker still busy
   ``grace`` seconds past it is stuck where no alarm reaches it: it gets SIGTERM (its clean-ups stop
@@ -20,63 +21,28 @@ kernels; the process handling (start, watch, stop, kill the group) could later b
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-import threading
+import socket
+import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 
 from nianbao.audit.corpus import rows
 from nianbao.audit.corpus.task import Done, Task, audit_task
+from nianbao.audit.corpus.worker import STOP_WAIT
 
 GRACE = 15.0  # seconds past a file's timeout before its worker is killed
-STOP_WAIT = 5.0  # seconds a stopped worker gets to clean up before SIGKILL
-
-
-class Stopped(BaseException):
-    """SIGTERM in a worker: abandon the file (its clean-ups run on the way out)."""
-
-
-def _stop(signum, frame):
-    raise Stopped
-
-
-def _watch_parent(parent: int) -> None:
-    """End this worker (and its process group) when the parent process is gone."""
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent:
-            os.killpg(os.getpgid(0), signal.SIGTERM)
-            time.sleep(STOP_WAIT)
-            os.killpg(os.getpgid(0), signal.SIGKILL)
-
-
-def _worker_main(conn, target: Callable[[Task], Done], parent: int) -> None:
-    os.setsid()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    try:
-        while True:
-            try:
-                task = conn.recv()
-            except EOFError:
-                break
-            if task is None:
-                break
-            conn.send(target(task))
-    except (Stopped, BrokenPipeError, KeyboardInterrupt):
-        pass
 
 
 @dataclass
 class _Slot:
-    process: multiprocessing.Process
-    conn: object
+    process: subprocess.Popen
+    conn: Connection
     task: Task | None = None
     started: float = 0.0
     attempt: int = 1
@@ -97,13 +63,15 @@ class LocalPool:
         return self.workers
 
     def _start(self) -> _Slot:
-        context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        process = context.Process(target=_worker_main, args=(theirs, self.target, os.getpid()), daemon=True,
-                                  name="nianbao-corpus-worker")  # fmt: skip
-        process.start()
+        ours, theirs = socket.socketpair()
+        command = [sys.executable, "-m", "nianbao.audit.corpus.worker", str(theirs.fileno()), str(os.getpid())]
+        process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                   start_new_session=True)  # its own process group: killed with its children
         theirs.close()
-        return _Slot(process, ours)
+        conn = Connection(ours.detach())
+        conn.send(list(sys.path))
+        conn.send(self.target)
+        return _Slot(process, conn)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, Done]]:
         """Audit ``tasks``; yield each with its result as it finishes. The workers end with the
@@ -123,7 +91,7 @@ class LocalPool:
     def _give(self, slot: _Slot, task: Task, attempt: int) -> None:
         for _ in range(2):
             try:
-                slot.conn.send(task)  # type: ignore[attr-defined]
+                slot.conn.send(task)
                 break
             except OSError:  # the worker is gone while it was waiting: a fresh one takes the file
                 self._replace(slot)
@@ -131,20 +99,18 @@ class LocalPool:
 
     def _collect(self, queue: deque) -> Iterator[tuple[Task, Done]]:
         busy = [s for s in self.slots if s.task is not None]
-        ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=self._wait_time(busy))
+        ready = wait([s.conn for s in busy], timeout=self._wait_time(busy))  # a worker that dies closes its end
         for slot in busy:
             task = slot.task
             if slot.conn in ready:
                 try:
-                    done: Done = slot.conn.recv()  # type: ignore[attr-defined]
+                    done: Done = slot.conn.recv()
                 except (EOFError, OSError):
                     yield from self._died(slot, queue)
                     continue
                 slot.task, slot.peak_mb = None, max(slot.peak_mb, done.peak_mb)
                 slot.children_peak_mb = max(slot.children_peak_mb, done.children_peak_mb)
                 yield task, done  # type: ignore[misc]
-            elif slot.process.sentinel in ready:
-                yield from self._died(slot, queue)
             elif task is not None and self._overdue(slot):
                 yield task, self._killed(slot, task)
 
@@ -158,8 +124,10 @@ class LocalPool:
 
     def _died(self, slot: _Slot, queue: deque) -> Iterator[tuple[Task, Done]]:
         task, attempt = slot.task, slot.attempt
-        slot.process.join(2.0)  # its pipe may close a moment before it is reaped
-        code = slot.process.exitcode
+        try:
+            code = slot.process.wait(2.0)  # its socket may close a moment before it is reaped
+        except subprocess.TimeoutExpired:
+            code = None
         self._replace(slot)
         if attempt == 1:
             queue.appendleft((task, 2))  # once more, in a fresh worker
@@ -183,20 +151,25 @@ class LocalPool:
         """Stop one worker: SIGTERM (it cleans up), then SIGKILL to its whole process group."""
         self.peaks.append((slot.peak_mb, slot.children_peak_mb))
         process = slot.process
-        if process.is_alive() and process.pid:
+        if process.poll() is None:
             _signal_group(process.pid, signal.SIGTERM)
-            process.join(wait_for)
-        if process.pid:
-            _signal_group(process.pid, signal.SIGKILL)
-        process.join(1.0)
-        slot.conn.close()  # type: ignore[attr-defined]
+            try:
+                process.wait(wait_for)
+            except subprocess.TimeoutExpired:
+                pass
+        _signal_group(process.pid, signal.SIGKILL)  # whatever of its group is left
+        try:
+            process.wait(2.0)
+        except subprocess.TimeoutExpired:
+            pass
+        slot.conn.close()
 
     def stop(self) -> None:
         """End every worker; the files they were auditing are left undone."""
         for slot in self.slots:
-            if slot.task is None and slot.process.is_alive():
+            if slot.task is None and slot.process.poll() is None:
                 try:
-                    slot.conn.send(None)  # type: ignore[attr-defined]
+                    slot.conn.send(None)
                 except OSError:
                     pass
         for slot in self.slots:
@@ -206,7 +179,7 @@ class LocalPool:
 
 def _signal_group(pid: int, sig: int) -> None:
     try:
-        os.killpg(pid, sig)  # the worker leads its own process group (os.setsid)
+        os.killpg(pid, sig)  # the worker leads its own process group (a session of its own)
     except (ProcessLookupError, PermissionError):
         try:
             os.kill(pid, sig)
