@@ -37,7 +37,7 @@ DEPARTMENTS = (
 )  # fmt: skip
 STREET_WORDS = "东南西北中新华安和平兴长宁康乐福明光阳春江河湖山林桥湾港城园".replace("", " ").split()
 B_ROWS = [r.id for r in schema.TABLE_B["2021"].rows]
-DISPOSITIONS = [r for r in schema.TABLE_B["2021"].disposition_rows]
+DISPOSITIONS = list(schema.TABLE_B["2021"].disposition_rows)
 #: How answered applications spread over the disposition rows (a made-up profile) and the applicants.
 ROW_WEIGHTS = [4, 11, 2, 4, 8, 1, 2, 10, 7, 2, 5, 8, 2, 10, 5, 3, 1, 2, 5, 5, 2]
 COLUMN_WEIGHTS = [72, 15, 2, 2, 5, 4]
@@ -154,7 +154,9 @@ def narrative(r: Report) -> tuple[str, str]:
     review = r.c["review"]
     total = sum(review)
     cases = f"{r.year}年，因政府信息公开工作被申请行政复议{total}件，其中结果维持{review[0]}件，结果纠正{review[1]}件，"
-    cases += f"其他结果{review[2]}件，尚未审结{review[3]}件" + (f"，纠错率{_share(review[1], total)}%。" if total else "。")
+    cases += f"其他结果{review[2]}件，尚未审结{review[3]}件" + (
+        f"，纠错率{_share(review[1], total)}%。" if total else "。"
+    )
     direct, after = sum(r.c["litigation_direct"]), sum(r.c["litigation_after_review"])
     cases += f"被提起行政诉讼{direct + after}件，其中未经复议直接起诉{direct}件，复议后起诉{after}件。"
     return said, cases
@@ -219,7 +221,7 @@ def page_text(r: Report) -> str:
              "三、收到和处理政府信息公开申请情况", ctx["part3"],
              "\t".join([schema.TABLE_B_RULE_NOTE, *(c.label for c in schema.TABLE_B_COLUMNS)])]  # fmt: skip
     for row in ctx["b"]:
-        for text, rowspan, _ in row["lead"][:-1]:
+        for text, _, _ in row["lead"][:-1]:
             lines.append(text)
         lines.append("\t".join([row["lead"][-1][0], *row["cells"]]))
     lines += ["四、政府信息公开行政复议、行政诉讼情况", ctx["part4"], "行政复议\t行政诉讼",

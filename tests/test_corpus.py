@@ -148,25 +148,49 @@ def test_cells_keep_what_each_cell_held(mixed, tmp_path):
     cells = [c for c in table(out, "cells") if c["document"] == sha]
     assert len(cells) == 200
     fee = next(c for c in cells if c["row_id"] == "fees")
-    assert (fee["text"], fee["value"], fee["held"], fee["page_table"], fee["table_row"]) == ("251000元", None, "text", 1, 14)
+    assert (fee["text"], fee["value"], fee["held"], fee["page_table"], fee["table_row"]) == (
+        "251000元",
+        None,
+        "text",
+        1,
+        14,
+    )
     blank = next(c for c in cells if (c["table_id"], c["row_id"], c["column_id"]) == ("B", "granted", "natural_person"))
-    assert (blank["held"], blank["value"], blank["row_label"], blank["column_label"]) == ("blank", None, "（一）予以公开", "自然人")
+    assert (blank["held"], blank["value"], blank["row_label"], blank["column_label"]) == (
+        "blank",
+        None,
+        "（一）予以公开",
+        "自然人",
+    )
     total = next(c for c in cells if (c["row_id"], c["column_id"]) == ("withheld_prohibited", "total"))
     assert (total["text"], int(total["value"]), total["held"]) == ("29", 29, "number")
     assert {c["held"] for c in cells} == {"number", "zero", "blank", "text"}
     statements = [s for s in table(out, "statements") if s["document"] == sha]
     share = next(s for s in statements if s["label"] == "无法提供占比")
-    assert (share["value"], int(share["numerator"]), int(share["base"]), share["verdict"]) == ("14.58", 97, 665, "截尾取值")
+    assert (share["value"], int(share["numerator"]), int(share["base"]), share["verdict"]) == (
+        "14.58",
+        97,
+        665,
+        "截尾取值",
+    )
     assert share["paragraph"] == 8 and "无法提供97件" in share["quote"]
     findings = [f for f in table(out, "findings") if f["document"] == sha]
     t1 = next(f for f in findings if f["rule"] == "T1")
-    assert (t1["severity"], t1["found"], t1["expected"], t1["year"], t1["unit_name"]) == ("error", "672", "671", 2021, "示例区")
+    assert (t1["severity"], t1["found"], t1["expected"], t1["year"], t1["unit_name"]) == (
+        "error",
+        "672",
+        "671",
+        2021,
+        "示例区",
+    )
 
 
 def test_the_csvs_are_formula_safe(tmp_path):
     page = (PAGES / "district_2021.html").read_text(encoding="utf-8")
-    page = page.replace("251000元", "=HYPERLINK(\"http://example.invalid\")").replace(">3541<", ">-12<")
-    page = page.replace("2021年示例区政府信息公开工作年度报告</h1>", "2021年示例区政府信息公开工作年度报告</h1><p>@SUM(A1)</p>")
+    page = page.replace("251000元", '=HYPERLINK("http://example.invalid")').replace(">3541<", ">-12<")
+    page = page.replace(
+        "2021年示例区政府信息公开工作年度报告</h1>", "2021年示例区政府信息公开工作年度报告</h1><p>@SUM(A1)</p>"
+    )
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.html").write_text(page, encoding="utf-8")
@@ -176,7 +200,7 @@ def test_the_csvs_are_formula_safe(tmp_path):
     run([folder], out)
     cells = (out / "cells.csv").read_text(encoding="utf-8-sig")
     findings = (out / "findings.csv").read_text(encoding="utf-8-sig")
-    assert '"\'=HYPERLINK(""http://example.invalid"")"' in cells and ",\"=HYPERLINK" not in cells
+    assert '"\'=HYPERLINK(""http://example.invalid"")"' in cells and ',"=HYPERLINK' not in cells
     assert "'=HYPERLINK" in findings
     parquet = [c["text"] for c in table(out, "cells")]
     assert '=HYPERLINK("http://example.invalid")' in parquet and "+9" in parquet  # as published
@@ -198,7 +222,9 @@ def test_a_rerun_audits_only_new_and_changed_files(tmp_path):
     out = tmp_path / "out"
     assert run([folder], out).audited == 3
     write_report(folder, "静安区", 2022, 9)
-    first[0].write_text(first[0].read_text(encoding="utf-8").replace("政策解读形式较为单一", "政策解读形式单一"), encoding="utf-8")
+    first[0].write_text(
+        first[0].read_text(encoding="utf-8").replace("政策解读形式较为单一", "政策解读形式单一"), encoding="utf-8"
+    )
     shutil.copy(first[1], folder / "copy.html")
     again = run([folder], out)
     assert (again.audited, again.reused) == (2, 2)  # the new file and the changed one; the copy is known

@@ -89,12 +89,18 @@ def test_pages_and_ocr_confidence_are_kept(dataset):
     assert {c["page"] for c in pdf} == {1, 2, 3} and all(c["ocr_confidence"] is None for c in pdf)
     scan = [c for c in cells if c["document"] == sha["scan"]]
     assert scan and all(c["page"] in (1, 2) and 0 <= c["ocr_confidence"] <= 100 for c in scan if c["text"])
-    html_b = {(c["row_id"], c["column_id"], c["value"]) for c in cells if c["document"] == sha["html"] and c["table_id"] in "BC"}
+    html_b = {
+        (c["row_id"], c["column_id"], c["value"])
+        for c in cells
+        if c["document"] == sha["html"] and c["table_id"] in "BC"
+    }
     scan_b = {(c["row_id"], c["column_id"], c["value"]) for c in scan if c["table_id"] in "BC"}
     assert scan_b == html_b  # the same figures read from the scan
     statements = [s for s in _rows(dataset, "statements") if s["document"] == sha["pdf"]]
     assert statements and all(s["page"] in (1, 2, 3) for s in statements)
-    image = {(c["row_id"], c["column_id"], c["value"]) for c in cells if c["document"] == sha["png"] and c["table_id"] == "C"}
+    image = {
+        (c["row_id"], c["column_id"], c["value"]) for c in cells if c["document"] == sha["png"] and c["table_id"] == "C"
+    }
     assert image == {x for x in html_b if x[0] in ("review", "litigation_direct", "litigation_after_review")}
 
 
@@ -111,4 +117,6 @@ def test_a_dask_cluster_gives_the_same_dataset(every_format, dataset, tmp_path):
         local = sorted(map(repr, (sorted(r.items()) for r in _rows(dataset, name))))
         remote = sorted(map(repr, (sorted(r.items()) for r in _rows(out, name))))
         assert local == remote, name
-    assert not [p for p in psutil.process_iter(["cmdline"]) if "nianbao.audit.corpus.worker" in (p.info["cmdline"] or [])]
+    assert not [
+        p for p in psutil.process_iter(["cmdline"]) if "nianbao.audit.corpus.worker" in (p.info["cmdline"] or [])
+    ]

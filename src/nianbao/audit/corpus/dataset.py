@@ -92,7 +92,7 @@ class Written:
     seconds: float
 
 
-def _entries(shas: Iterable[str], fresh: dict[str, Entry], store: Store) -> Iterator[Entry]:
+def _entries(shas: Iterable[str], fresh: dict[str, Entry | None], store: Store) -> Iterator[Entry]:
     for sha in shas:
         entry = fresh.get(sha) or store.load(sha)
         if entry is None:
@@ -100,7 +100,7 @@ def _entries(shas: Iterable[str], fresh: dict[str, Entry], store: Store) -> Iter
         yield entry
 
 
-def _per_document(shas: list[str], fresh: dict[str, Entry], store: Store, previous: Previous | None,
+def _per_document(shas: list[str], fresh: dict[str, Entry | None], store: Store, previous: Previous | None,
                   facts: dict[str, dict]) -> dict[str, pa.Table]:  # fmt: skip
     """The cells, statements and findings of ``shas``; ``facts`` gets each document's facts."""
     reused = {s for s in shas if s not in fresh and previous is not None and s in previous.facts}
@@ -139,9 +139,10 @@ def documents_table(files: list[CorpusFile], facts: dict[str, dict], reader: str
     return pa.Table.from_batches([arrow.batch(out, t.DOCUMENTS)], schema=t.DOCUMENTS)
 
 
-def write_dataset(out: Path, files: list[CorpusFile], fresh: dict[str, Entry], store: Store,
+def write_dataset(out: Path, files: list[CorpusFile], fresh: dict[str, Entry | None], store: Store,
                   previous: Previous | None) -> Written:  # fmt: skip
-    """Build the four tables and put their eight files in place, together."""
+    """Build the four tables and put their eight files in place, together. ``fresh`` holds the
+    documents audited by this run (their entry, or None when it is to be read from the store)."""
     started = time.perf_counter()
     shas = list(dict.fromkeys(f.sha256 for f in files if f.sha256))
     facts: dict[str, dict] = {}

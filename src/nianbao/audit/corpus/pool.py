@@ -65,8 +65,9 @@ class LocalPool:
     def _start(self) -> _Slot:
         ours, theirs = socket.socketpair()
         command = [sys.executable, "-m", "nianbao.audit.corpus.worker", str(theirs.fileno()), str(os.getpid())]
-        process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                                   start_new_session=True)  # its own process group: killed with its children
+        process = subprocess.Popen(
+            command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True
+        )  # its own process group: killed with its children
         theirs.close()
         conn = Connection(ours.detach())
         conn.send(list(sys.path))

@@ -146,9 +146,10 @@ def _audit(
     return fresh
 
 
-def _keep(task: Task, done: Done, store: Store, fresh: dict[str, Entry], run: CorpusRun, started: float) -> None:
+def _keep(task: Task, done: Done, store: Store, fresh: dict[str, Entry | None], run: CorpusRun,
+          started: float) -> None:  # fmt: skip
     store.save(done.entry)
-    fresh[task.sha256] = done.entry
+    fresh[task.sha256] = None if done.entry.keep else done.entry
     run.audited += 1
     facts = done.entry.facts
     run.finished.append((task.path, facts.get("format"), time.perf_counter() - started, facts.get("seconds") or 0.0))

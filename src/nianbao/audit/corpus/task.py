@@ -124,6 +124,9 @@ def audit_task(task: Task) -> Done:
     except FileTimeout:
         reason = f"timed out after {task.timeout:g} s (stopped); give more time with --file-timeout"
         entry = rows.failed(task.sha256, reason, task.reader, time.perf_counter() - started, fmt=_format(task.path))
+    except OSError as exc:  # gone or unreadable since it was hashed
+        entry = rows.failed(task.sha256, f"cannot be read: {exc.strerror or exc}", task.reader,
+                            time.perf_counter() - started, keep=False)  # fmt: skip
     except Exception as exc:  # a file that cannot be audited is a row, not the end of the run
         entry = rows.failed(task.sha256, _reason(exc, task.path), task.reader, time.perf_counter() - started,
                             fmt=_format(task.path), keep=not isinstance(exc, ToolMissing))  # fmt: skip
