@@ -241,6 +241,28 @@ def test_a_rerun_audits_only_new_and_changed_files(tmp_path):
     assert len({c["document"] for c in table(out, "cells")}) == 3
 
 
+def test_a_rerun_that_only_adds_files_extends_the_dataset_as_a_fresh_run_writes_it(tmp_path):
+    folder = tmp_path / "in"
+    for seed, name in enumerate(("黄浦区", "徐汇区")):
+        write_report(folder, name, 2022, seed, defects=["received"])
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    run([folder], out)
+    write_report(folder, "长宁区", 2023, 7, suffix="txt", defects=["fee_text"])
+    assert run([folder], out).written is not None
+    run([folder], fresh)
+    for name in file_names():
+        if name.startswith("documents"):  # its timings differ
+            continue
+        if name.endswith(".csv"):
+            ours, theirs = ((o / name).read_bytes() for o in (out, fresh))
+            assert ours.count(b"\xef\xbb\xbf") == 1 and ours.startswith(b"\xef\xbb\xbf")
+            assert sorted(ours.splitlines()) == sorted(theirs.splitlines()), name
+        else:
+            key = sorted(map(repr, (sorted(r.items()) for r in table(out, name[: -len(".parquet")]))))
+            assert key == sorted(map(repr, (sorted(r.items()) for r in table(fresh, name[: -len(".parquet")])))), name
+    assert run([folder], out).written is None  # nothing new: nothing written
+
+
 def test_rerun_and_retry_failed(mixed, tmp_path):
     out = tmp_path / "out"
     run([mixed], out)

@@ -17,12 +17,13 @@ from nianbao.audit.corpus.run import CorpusOptions, CorpusRun, Interrupted, audi
 def describe(run: CorpusRun) -> str:
     """What a run did, in a few lines."""
     formats = ", ".join(f"{name} {n}" for name, n in run.formats.most_common())
-    rows = run.written.rows if run.written else {}
     lines = [
         f"{len(run.files)} files in {run.out}: {run.audited} audited, {run.reused} unchanged (reused), "
         f"{run.failed} could not be audited; {run.errors} with errors",
         f"formats: {formats}" if formats else "formats: none",
-        "dataset: " + ", ".join(f"{name} {n}" for name, n in rows.items()) + " rows (.parquet and .csv)",
+        "dataset: " + ", ".join(f"{name} {n}" for name, n in run.written.rows.items()) + " rows (.parquet and .csv)"
+        if run.written
+        else "dataset: unchanged (nothing new since it was written)",
     ]
     return "\n".join(lines)
 

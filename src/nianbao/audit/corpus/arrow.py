@@ -42,6 +42,18 @@ def with_document(rows: Sequence[Sequence], document: str) -> list[tuple]:
     return [(document, *row) for row in rows]
 
 
+def to_ipc(rows: Sequence[Sequence], schema: pa.Schema) -> bytes:
+    """Rows as an Arrow IPC stream (how a document's rows travel and are stored)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, schema) as writer:
+        writer.write_batch(batch(rows, schema))
+    return sink.getvalue().to_pybytes()
+
+
+def from_ipc(blob: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(blob)).read_all()
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", row_group_size=256_000)
 
@@ -51,18 +63,24 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _plain_number(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _plain_number(column: pa.ChunkedArray) -> pa.Array:
     """A decimal as people write it: 487, 12.5 (not 487.0000000000)."""
-    text = pc.cast(column, pa.string())
-    text = pc.replace_substring_regex(text, pattern=r"(\.\d*?)0+$", replacement=r"\1")
-    return pc.replace_substring_regex(text, pattern=r"\.$", replacement="")
+    column = column.combine_chunks()
+    whole = pc.cast(column, pa.int64(), safe=False)
+    integral = pc.fill_null(pc.equal(pc.cast(whole, column.type), column), True)
+    text = pc.cast(whole, pa.string())
+    if pc.all(integral).as_py():  # counts: the usual case, without a regular expression
+        return text
+    fraction = pc.replace_substring_regex(pc.cast(column, pa.string()), pattern=r"(\.\d*?)0+$", replacement=r"\1")
+    return pc.if_else(integral, text, pc.replace_substring_regex(fraction, pattern=r"\.$", replacement=""))
 
 
 def _safe(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Text made safe for spreadsheets, by the report's own rule, value by value where needed."""
-    risky = pc.fill_null(pc.match_substring_regex(column, pattern=_RISKY), False)
-    if not pc.any(risky).as_py():
+    distinct = pc.unique(column)  # labels, ids and figures repeat: look at each text once
+    if not pc.any(pc.fill_null(pc.match_substring_regex(distinct, pattern=_RISKY), False)).as_py():
         return column
+    risky = pc.fill_null(pc.match_substring_regex(column, pattern=_RISKY), False)
     flat, mask = column.combine_chunks(), risky.combine_chunks()
     made_safe = [csv_text(v) for v in pc.filter(flat, mask).to_pylist()]
     return pa.chunked_array([pc.replace_with_mask(flat, mask, pa.array(made_safe, pa.string()))])
@@ -82,7 +100,9 @@ def csv_ready(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
-    with pa.OSFile(str(path), "wb") as sink:
-        sink.write(codecs.BOM_UTF8)
-        pa_csv.write_csv(csv_ready(table), sink, pa_csv.WriteOptions(include_header=True))
+def write_csv(table: pa.Table, path: Path, *, append: bool = False) -> None:
+    """The table as CSV in ``path``; with ``append``, its rows only, after the file's own."""
+    with pa.OSFile(str(path), "ab" if append else "wb") as sink:
+        if not append:
+            sink.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(csv_ready(table), sink, pa_csv.WriteOptions(include_header=not append))

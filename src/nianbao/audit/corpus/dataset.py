@@ -2,7 +2,9 @@
 
 The tables are built from this run's audits, the rows of the previous dataset for documents that
 have not changed (read back from its Parquet files, so a rerun that adds ten documents to ten
-thousand does not parse ten thousand stored entries), and the store for the rest. All eight files
+thousand does not parse ten thousand stored entries), and the store for the rest. When a rerun
+only adds documents, the previous CSVs are copied and the new rows appended to them; when it
+changes nothing, nothing is written. All eight files
 are written into a staging folder first, then moved into place one after the other with Ctrl-C
 and SIGTERM held back, the manifest (``.nianbao-corpus/dataset.json``) last: a reader (or the next
 run) that finds the files' sizes as the manifest lists them has one run's dataset, whole. A run
@@ -35,7 +37,6 @@ from nianbao.audit.corpus.rows import Entry
 from nianbao.audit.corpus.store import HIDDEN, Store
 
 MANIFEST = "dataset.json"
-CHUNK = 500  # documents whose rows are turned into Arrow batches at once (bounds the memory of a rebuild)
 
 
 def file_names() -> list[str]:
@@ -60,6 +61,7 @@ class Previous:
 
     out: Path
     facts: dict[str, dict] = field(default_factory=dict)  # sha256 → the document's facts
+    files: list[tuple] = field(default_factory=list)  # (path, bytes, sha256) of its documents, in order
 
     @classmethod
     def find(cls, out: Path, reader: str) -> Previous | None:
@@ -67,16 +69,21 @@ class Previous:
         if manifest is None or manifest.get("reader") != reader:
             return None
         try:
-            documents = pq.read_table(out / "documents.parquet", columns=["sha256", *t.FACTS])
+            documents = pq.read_table(out / "documents.parquet", columns=["path", "bytes", "sha256", *t.FACTS])
         except (OSError, pa.ArrowException):
             return None
         facts: dict[str, dict] = {}
+        files = []
         for row in documents.to_pylist():
+            files.append((row.pop("path"), row.pop("bytes"), row["sha256"]))
             sha = row.pop("sha256")
             if sha and sha not in facts and row.get("reader") == reader:
                 row["audited_at"] = int(row["audited_at"].timestamp()) if row.get("audited_at") else None
                 facts[sha] = row
-        return cls(out, facts)
+        return cls(out, facts, files)
+
+    def same_files(self, files: list[CorpusFile]) -> bool:
+        return self.files == [(str(f.path), f.size, f.sha256 or "") for f in files]
 
     def rows(self, table: str, keep: set[str]) -> pa.Table:
         found = pq.read_table(self.out / f"{table}.parquet")
@@ -100,33 +107,37 @@ def _entries(shas: Iterable[str], fresh: dict[str, Entry | None], store: Store) 
         yield entry
 
 
+@dataclass
+class Part:
+    """A table of the dataset: all its rows, and the rows to append when its previous CSV is kept."""
+
+    table: pa.Table
+    appended: pa.Table | None = None
+
+
 def _per_document(shas: list[str], fresh: dict[str, Entry | None], store: Store, previous: Previous | None,
-                  facts: dict[str, dict]) -> dict[str, pa.Table]:  # fmt: skip
+                  facts: dict[str, dict]) -> dict[str, Part]:  # fmt: skip
     """The cells, statements and findings of ``shas``; ``facts`` gets each document's facts."""
     reused = {s for s in shas if s not in fresh and previous is not None and s in previous.facts}
-    batches: dict[str, list[pa.RecordBatch]] = {name: [] for name in t.PER_DOCUMENT}
-    pending: dict[str, list[tuple]] = {name: [] for name in t.PER_DOCUMENT}
-    for n, entry in enumerate(_entries([s for s in shas if s not in reused], fresh, store), start=1):
+    found: dict[str, list[pa.Table]] = {name: [] for name in t.PER_DOCUMENT}
+    for entry in _entries([s for s in shas if s not in reused], fresh, store):
         facts[entry.sha256] = entry.facts
         for name in t.PER_DOCUMENT:
-            pending[name].extend(arrow.with_document(entry.rows.get(name, []), entry.sha256))
-        if n % CHUNK == 0:
-            _flush(pending, batches)
-    _flush(pending, batches)
+            if entry.blobs.get(name):
+                found[name].append(entry.table(name))
+    only_added = previous is not None and reused == set(previous.facts)  # every previous row stays
     out = {}
     for name in t.PER_DOCUMENT:
-        new = pa.Table.from_batches(batches[name], schema=t.SCHEMAS[name])
-        out[name] = pa.concat_tables([previous.rows(name, reused), new]) if reused else new  # type: ignore[union-attr]
+        new = pa.concat_tables([t.SCHEMAS[name].empty_table(), *found[name]]).combine_chunks()
+        found[name].clear()
+        if not reused:
+            out[name] = Part(new)
+            continue
+        kept = previous.rows(name, reused)  # type: ignore[union-attr]
+        out[name] = Part(pa.concat_tables([kept, new]), new if only_added else None)
     for sha in reused:
         facts[sha] = previous.facts[sha]  # type: ignore[union-attr]
     return out
-
-
-def _flush(pending: dict[str, list[tuple]], batches: dict[str, list[pa.RecordBatch]]) -> None:
-    for name, found in pending.items():
-        if found:
-            batches[name].append(arrow.batch(found, t.SCHEMAS[name]))
-            found.clear()
 
 
 def documents_table(files: list[CorpusFile], facts: dict[str, dict], reader: str) -> pa.Table:
@@ -140,30 +151,41 @@ def documents_table(files: list[CorpusFile], facts: dict[str, dict], reader: str
 
 
 def write_dataset(out: Path, files: list[CorpusFile], fresh: dict[str, Entry | None], store: Store,
-                  previous: Previous | None) -> Written:  # fmt: skip
-    """Build the four tables and put their eight files in place, together. ``fresh`` holds the
-    documents audited by this run (their entry, or None when it is to be read from the store)."""
+                  previous: Previous | None) -> Written | None:  # fmt: skip
+    """Build the four tables and put their eight files in place, together (None: the dataset in
+    place is this one already). ``fresh`` holds the documents audited by this run (their entry, or
+    None when it is to be read from the store)."""
     started = time.perf_counter()
+    if not fresh and previous is not None and previous.same_files(files):
+        return None
     shas = list(dict.fromkeys(f.sha256 for f in files if f.sha256))
     facts: dict[str, dict] = {}
     built = _per_document(shas, fresh, store, previous, facts)
-    built = {"documents": documents_table(files, facts, store.reader), **built}
+    built = {"documents": Part(documents_table(files, facts, store.reader)), **built}
     for stale in store.root.glob("staging-*"):
         shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed (the lock says none is running)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=store.root))
     try:
-        for name, table in built.items():
-            # the staging folder is the dataset's temporary name: its files are streamed there, not held in memory
-            arrow.write_parquet(table, staging / f"{name}.parquet")
-            arrow.write_csv(table, staging / f"{name}.csv")
+        for name, part in built.items():
+            _write(name, part, staging, out)
         sizes = {name: (staging / name).stat().st_size for name in file_names()}
         manifest = {"reader": store.reader, "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "files": sizes,
-                    "rows": {name: table.num_rows for name, table in built.items()}}  # fmt: skip
+                    "rows": {name: part.table.num_rows for name, part in built.items()}}  # fmt: skip
         write_atomic(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         _swap(staging, out, store.root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Written(sizes, manifest["rows"], time.perf_counter() - started)
+
+
+def _write(name: str, part: Part, staging: Path, out: Path) -> None:
+    # the staging folder is the dataset's temporary name: its files are streamed there, not held in memory
+    arrow.write_parquet(part.table, staging / f"{name}.parquet")
+    if part.appended is None:
+        arrow.write_csv(part.table, staging / f"{name}.csv")
+    else:
+        shutil.copyfile(out / f"{name}.csv", staging / f"{name}.csv")  # the previous rows, as written then
+        arrow.write_csv(part.appended, staging / f"{name}.csv", append=True)
 
 
 def _swap(staging: Path, out: Path, hidden: Path) -> None:

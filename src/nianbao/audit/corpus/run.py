@@ -115,9 +115,9 @@ def _run(paths, out: Path, options: CorpusOptions, store: Store, progress: Progr
     run.seconds["plan"] = time.perf_counter() - started
     fresh = _audit(tasks, options, store, progress, run)
     previous = Previous.find(out, store.reader)
-    run.written = write_dataset(out, found, fresh, store, previous)
+    run.written = write_dataset(out, found, fresh, store, previous)  # None: unchanged
     store.prune()
-    run.seconds["write"] = run.written.seconds
+    run.seconds["write"] = run.written.seconds if run.written else 0.0
     _count(run)
     return run
 

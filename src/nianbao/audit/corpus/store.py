@@ -1,7 +1,7 @@
 """Where a corpus run keeps its work: the hidden folder ``.nianbao-corpus/`` of the output folder.
 
     .nianbao-corpus/
-        store/<reader>/<ab>/<sha256>.json   one audited document: its facts and rows (rows.Entry)
+        store/<reader>/<ab>/<sha256>        one audited document: its facts and rows (rows.Entry)
         hashes.json                         the files' digests (files.HashIndex)
         dataset.json                        what the dataset beside it holds (dataset.Manifest)
         staging-*/                          a dataset being written (replaced at the end of a run)
@@ -17,7 +17,6 @@ audited twice, and a new nianbao audits everything again.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 from pathlib import Path
@@ -58,21 +57,19 @@ class Store:
 
     # -- documents ------------------------------------------------------------------------------
     def path(self, sha256: str) -> Path:
-        return self.folder / sha256[:2] / f"{sha256}.json"
+        return self.folder / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
     def save(self, entry: Entry) -> None:
         if entry.keep:
-            write_atomic(
-                self.path(entry.sha256), json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":"))
-            )
+            write_atomic(self.path(entry.sha256), entry.to_bytes())
 
     def load(self, sha256: str) -> Entry | None:
         """The stored entry, or None when it is missing or unreadable (the document is audited again)."""
         try:
-            return Entry.from_json(json.loads(self.path(sha256).read_bytes()))
+            return Entry.from_bytes(self.path(sha256).read_bytes())
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

@@ -1,8 +1,8 @@
 """The corpus dataset's four tables, declared once: their Arrow schemas and what each column holds.
 
-Every file of one run is written from these schemas (Parquet and CSV alike), the per-document
-store keeps rows in the same column order (without ``document``, added when the tables are
-compacted), and the corpus report queries the columns by these names.
+Every file of one run is written from these schemas (Parquet and CSV alike), each audited
+document's rows are kept in the store as Arrow data of the same schemas, and the corpus report
+queries the columns by these names.
 
     documents   one row per file: where it is, what it is, whom and which year it reports on, and
                 how its audit went
@@ -128,15 +128,8 @@ FINDINGS = pa.schema([
 #: The dataset's tables, in the order they are written.
 SCHEMAS: dict[str, pa.Schema] = {"documents": DOCUMENTS, "cells": CELLS, "statements": STATEMENTS, "findings": FINDINGS}
 
-#: Tables with one row per document part (cells, statements, findings): their rows are stored per
-#: document without the ``document`` column.
+#: Tables with rows per document part (cells, statements, findings), keyed by ``document``.
 PER_DOCUMENT = ("cells", "statements", "findings")
-
-
-def stored_columns(table: str) -> list[str]:
-    """The columns of a per-document table as the store keeps them (all but ``document``)."""
-    return [name for name in SCHEMAS[table].names if name != "document"]
-
 
 #: The facts of a document that do not depend on where the file is (stored per sha256).
 FACTS = [name for name in DOCUMENTS.names if name not in ("path", "name", "bytes", "sha256")]
