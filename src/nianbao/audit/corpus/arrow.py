@@ -16,13 +16,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from nianbao.audit.corpus.tables import NUMBER
+from nianbao.audit.corpus.tables import LABEL, NUMBER
 from nianbao.render.downloads import FORMULA_PREFIXES, csv_text
 
 _RISKY = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_PREFIXES) + "]"
 
 
 def _column(values: Sequence, kind: pa.DataType) -> pa.Array:
+    if kind == LABEL:
+        return pa.array(values, pa.string()).dictionary_encode()
     if kind == NUMBER:
         return pa.array(values, pa.string()).cast(NUMBER)
     if pa.types.is_timestamp(kind):  # seconds since the epoch (Parquet keeps milliseconds)
@@ -55,7 +57,7 @@ def from_ipc(blob: bytes) -> pa.Table:
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", row_group_size=256_000)
+    pq.write_table(table.unify_dictionaries(), path, compression="zstd", row_group_size=256_000)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,6 +96,8 @@ def csv_ready(table: pa.Table) -> pa.Table:
             column = _plain_number(column)
         elif pa.types.is_timestamp(field.type):
             column = pc.strftime(column, format="%Y-%m-%dT%H:%M:%SZ")
+        elif field.type == LABEL:
+            column = _safe(pc.cast(column, pa.string()))
         elif pa.types.is_string(field.type):
             column = _safe(column)
         columns.append(column)
