@@ -44,6 +44,13 @@ def with_document(rows: Sequence[Sequence], document: str) -> list[tuple]:
     return [(document, *row) for row in rows]
 
 
+def encode(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A table of plain strings with the :data:`LABEL` columns of ``schema`` dictionary-encoded."""
+    columns = [pc.dictionary_encode(column) if field.type == LABEL and pa.types.is_string(column.type) else column
+               for field, column in zip(schema, table.columns)]  # fmt: skip
+    return pa.table(columns, schema=schema)
+
+
 def to_ipc(rows: Sequence[Sequence], schema: pa.Schema) -> bytes:
     """Rows as an Arrow IPC stream (how a document's rows travel and are stored)."""
     sink = pa.BufferOutputStream()

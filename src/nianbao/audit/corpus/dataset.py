@@ -128,7 +128,8 @@ def _per_document(shas: list[str], fresh: dict[str, Entry | None], store: Store,
     only_added = previous is not None and reused == set(previous.facts)  # every previous row stays
     out = {}
     for name in t.PER_DOCUMENT:
-        new = pa.concat_tables([t.SCHEMAS[name].empty_table(), *found[name]]).combine_chunks()
+        plain = pa.concat_tables([t.PLAIN[name].empty_table(), *found[name]]).combine_chunks()
+        new = arrow.encode(plain, t.SCHEMAS[name])
         found[name].clear()
         if not reused:
             out[name] = Part(new)

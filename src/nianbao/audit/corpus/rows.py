@@ -44,9 +44,10 @@ class Entry:
         return self.facts.get("status") == t.OK
 
     def table(self, name: str) -> pa.Table:
-        """The rows of ``name`` (cells, statements, findings), with their ``document`` column."""
+        """The rows of ``name`` (cells, statements, findings) with their ``document`` column, in
+        the plain form of the table's schema (:data:`.tables.PLAIN`)."""
         blob = self.blobs.get(name)
-        return arrow.from_ipc(blob) if blob else t.SCHEMAS[name].empty_table()
+        return arrow.from_ipc(blob) if blob else t.PLAIN[name].empty_table()
 
     def to_bytes(self) -> bytes:
         """The store's form: a header line (facts, the blobs' sizes), then the blobs."""
@@ -118,9 +119,7 @@ def entry_of(result: AuditResult, sha256: str, reader: str, seconds: float) -> E
         "statements": len(statements),
     }  # fmt: skip
     found = {"cells": cells, "statements": statements, "findings": finding_rows(result)}
-    blobs = {
-        name: arrow.to_ipc(arrow.with_document(rows_of, sha256), t.SCHEMAS[name]) for name, rows_of in found.items()
-    }
+    blobs = {name: arrow.to_ipc(arrow.with_document(rows_of, sha256), t.PLAIN[name]) for name, rows_of in found.items()}
     return Entry(sha256, facts, blobs)
 
 
