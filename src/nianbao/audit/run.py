@@ -70,6 +70,7 @@ class AuditResult:
     identity: Identity = field(default_factory=Identity)
     judgements: list[Judgement] = field(default_factory=list)  # every share and rate, judged
     checked: Checked | None = None  # the tables as the checks read them (blanks as 0)
+    pages: int | None = None  # pages of a PDF, scan or Word document (None for web pages and text)
 
     @property
     def errors(self) -> int:
@@ -140,6 +141,7 @@ def _audit(path, unit, year, data_dir) -> AuditResult:
     narrative = read_narrative(blocks.paragraphs, year)
     result = AuditResult(source.path, source.format, source.encoding, identity.title or page.title[:60], uy, version,
                          evidence, reads, narrative, [], notes, blocks.tables, identity)  # fmt: skip
+    result.pages = source.pages
     result.findings = _findings(result, blocks.headings, data_dir)
     uy.statements.update(statements_of(result))
     return result
