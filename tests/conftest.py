@@ -31,3 +31,14 @@ def demo_data(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     write_demo(folder)
     return folder
+
+
+@pytest.fixture
+def leftovers():
+    """Processes a test started (psutil.Process): those still running when it ends are killed."""
+    from processes import alive
+
+    started: list = []
+    yield started
+    for process in alive(started):
+        process.kill()

@@ -5,7 +5,8 @@ safely, and a real Dask LocalCluster.
 Jobs here run one small fixture notebook each (``sections=["3"]``, HTML only, unless a test
 needs more), so that a batch costs seconds. ``chaos.ipynb`` behaves according to its unit:
 ``fail`` raises, ``hang`` sleeps, ``die`` kills its kernel, ``flaky`` kills its kernel the first
-time only, ``wkill`` kills its worker process the first time only, ``slow`` takes a few seconds.
+time only, ``wkill`` kills its worker process the first time only, ``slow`` takes a few seconds,
+``stall`` a minute the first time only, ``busy`` hours in one C call that holds the GIL.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
+from processes import command_line, gone_within, temporaries, tree_of
 
 from nianbao import batch
 from nianbao.batch import fingerprint
@@ -30,7 +33,7 @@ from nianbao.errors import NianbaoError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 STEMS = ["01_overview", "02_proactive", "03_applications", "04_review_litigation", "05_problems", "06_other"]
-UNITS = ("alpha", "beta", "fail", "hang", "die", "flaky", "wkill", "slow")
+UNITS = ("alpha", "beta", "fail", "hang", "die", "flaky", "wkill", "slow", "stall", "busy")
 
 REGISTRY = """units:
   - {id: demo, name: 示例市, level: city}
@@ -39,7 +42,7 @@ REGISTRY = """units:
 """ + "".join(f"  - {{id: {u}, name: {u}单位, level: other}}\n" for u in UNITS[2:])
 
 CHAOS = r"""
-import os, pathlib, signal, time
+import itertools, os, pathlib, signal, time
 marker = pathlib.Path(data_dir) / f"{unit}.tried"
 first_time = not marker.exists()
 marker.touch()
@@ -49,6 +52,10 @@ if unit == "hang":
     time.sleep(600)
 if unit == "slow":
     time.sleep(6)
+if unit == "stall" and first_time:
+    time.sleep(60)
+if unit == "busy":
+    sum(itertools.repeat(1, 10**13))
 if unit == "die" or (unit == "flaky" and first_time):
     os.kill(os.getpid(), signal.SIGKILL)
 if unit == "wkill" and first_time:
@@ -322,6 +329,57 @@ def test_interrupted_batch_leaves_no_partial_outputs_and_resumes(world):
     assert (slow / "03_applications.html").exists() and (world["out"] / "beta" / "2020" / fingerprint.STAMP).exists()
 
 
+def start(world, command: list[str], marker: str, leftovers: list) -> tuple[subprocess.Popen, list]:
+    """Start a batch in a session of its own; return it, once ``marker`` exists in the data folder,
+    with its workers and kernels."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=world["root"],
+                            start_new_session=True)  # fmt: skip
+    leftovers.append(psutil.Process(proc.pid))
+    deadline = time.monotonic() + 180
+    while not (world["data"] / marker).exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert (world["data"] / marker).exists() and proc.poll() is None, "the batch did not get to its job"
+    tree = tree_of(proc.pid)
+    leftovers.extend(tree)
+    return proc, tree
+
+
+@pytest.mark.slow
+def test_killed_batch_takes_its_workers_and_kernels_with_it(world, leftovers):
+    proc, tree = start(world, cli(world, "--units", "busy", "--years", "2020", "--workers", "1"), "busy.tried",
+                       leftovers)  # fmt: skip
+    time.sleep(0.2)  # into the long C call
+    proc.kill()
+    proc.wait()
+    left = gone_within(tree)
+    assert not left, [command_line(p)[:120] for p in left]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", ["double-ctrl-c", "sigterm"])
+def test_batch_stopped_hard_writes_its_summary_and_resumes(world, stop, leftovers):
+    command = cli(world, "--units", "stall,beta", "--years", "2020", "--workers", "1")
+    proc, tree = start(world, command, "stall.tried", leftovers)
+    if stop == "double-ctrl-c":  # the second while the first is stopping the workers
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    left = gone_within(tree)
+    assert proc.returncode == 130 and "Traceback" not in stderr, stdout + stderr
+    assert not left, [command_line(p)[:120] for p in left]
+    summary = world["out"] / "_batch" / "summary.csv"
+    rows = {r["job"]: r["status"] for r in csv.DictReader(summary.read_text(encoding="utf-8-sig").splitlines())}
+    assert rows == {"stall/2020": "not-run", "beta/2020": "not-run"}
+    assert temporaries(world["out"]) == []
+
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=world["root"])
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "2 jobs: 2 ok" in resumed.stdout
+
+
 # ---------------------------------------------------------------------------------------------
 # kernels reused between the sections of a job, safely
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +399,43 @@ def test_kernel_is_reused_and_cleaned_between_notebooks(world):
         counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
         assert counts[0] == 1  # numbered from 1 again, and (asserted in the notebook) cleaned
     assert len(pids) == 1  # one warm kernel for the four notebooks of the two jobs
+
+
+TAMPER_IF_ALPHA = r"""
+from nianbao.format import schema
+from nianbao.rules import metrics
+if unit == "alpha":
+    metrics.percent.__defaults__ = (0,)  # a rounding setting: shares to whole percents
+    schema.UNKNOWN_MARK = "?"  # a module global
+"""
+
+VALUES = r"""
+import decimal
+from nianbao.format import schema
+from nianbao.rules import metrics
+values = [metrics.percent(11796, 28406), decimal.Decimal(1) / 7, schema.UNKNOWN_MARK]
+display(HTML("<p id='values'>" + " | ".join(map(str, values)) + "</p>"))
+"""
+
+
+@pytest.mark.slow
+def test_a_job_that_tampers_with_nianbao_changes_no_other_output(world):
+    """alpha's part 1 changes nianbao's modules; every part 2 after it (alpha's, then beta's) must
+    show what a fresh kernel shows, and alpha's log says what its notebook changed."""
+    notebooks = world["spec"].parent
+    (notebooks / "01_overview.ipynb").write_text(json.dumps(notebook(TAMPER_IF_ALPHA)), encoding="utf-8")
+    (notebooks / "02_proactive.ipynb").write_text(json.dumps(notebook(VALUES)), encoding="utf-8")
+
+    def values(unit: str) -> str:
+        page = (world["out"] / unit / "2020" / "02_proactive.html").read_text(encoding="utf-8")
+        return re.search(r"<p id=.values.>(.*?)</p>", page).group(1)
+
+    reused = run(world, ["alpha", "beta"], sections=["1", "2"])  # one worker, one kernel at a time
+    assert reused.ok, [r.message for r in reused.results]
+    fresh = "41.53 | 0.1428571428571428571428571429 | —"  # as in a fresh kernel (tests/test_faults.py)
+    assert values("alpha") == values("beta") == fresh
+    log = (world["out"] / "_batch" / "logs" / "alpha_2020.log").read_text(encoding="utf-8")
+    assert "changed nianbao's module state: nianbao.format.schema.UNKNOWN_MARK, nianbao.rules.metrics.percent" in log
 
 
 def test_kernel_slot_replaces_a_kernel_after_a_failure_and_after_max_uses():

@@ -94,7 +94,7 @@ def _write(tmp_path, body: str):
         ("table_b:\n  total: [1, 2, 3, 4, 5, 6, -7]\n", "table_b.total.total"),
         ("table_c:\n  review: {corrected: 1.5}\n", "table_c.review.corrected"),
         ("table_a:\n  licensing: {prev_items: 3}\n", "table_a.licensing"),
-        ("figures:\n  - id: a\n    label: x\n    value: 1\n    unit: 件\n    part: 9\n", "figures[0] (a)"),
+        ("figures:\n  - id: a\n    label: x\n    value: 1\n    unit: 件\n    part: 9\n", "figures[0].part"),
         ("narrative:\n  stories: []\n", "narrative"),
     ],
 )

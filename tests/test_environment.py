@@ -5,10 +5,14 @@ import tomllib
 
 import yaml
 
+#: conda-forge's names of packages whose PyPI name differs.
+CONDA_NAMES = {"python-fastjsonschema": "fastjsonschema"}
+
 
 def _name_spec(req: str) -> tuple[str, str]:
-    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
-    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*([^#]*)", req)
+    name = m.group(1).lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name), m.group(2).replace(" ", "")
 
 
 def test_environment_yml_matches_pyproject(project_root):

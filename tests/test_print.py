@@ -17,7 +17,7 @@ import pytest
 
 from nianbao.content import charts
 from nianbao.content.figure import contrast, text_colour
-from nianbao.data.fingerprint import unit_year_fingerprint
+from nianbao.data.versions import unit_year_fingerprint
 from nianbao.render import continued
 from nianbao.render.archival import DocumentInfo, metadata_class
 from nianbao.render.html import TEMPLATES

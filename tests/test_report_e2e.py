@@ -222,7 +222,7 @@ def test_contents_has_two_levels_with_the_pages_printed(report):
 def test_pdfa_metadata_and_tags(report):
     import pikepdf
 
-    from nianbao.data.fingerprint import unit_year_fingerprint
+    from nianbao.data.versions import unit_year_fingerprint
 
     fingerprint = unit_year_fingerprint(ROOT / "data", "shanghai", 2020)
     for name in ("report.pdf", "01_overview.pdf", "04_review_litigation.pdf"):

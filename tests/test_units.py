@@ -5,7 +5,7 @@ import pytest
 from nianbao.data.store import DataStore
 from nianbao.data.units import load_registry, registry_for
 from nianbao.errors import DataError, UnitError
-from nianbao.roots import PROJECT_ROOT, resolve_data_dir
+from nianbao.roots import project_root, resolve_data_dir
 
 DISTRICTS = "黄浦区 徐汇区 长宁区 静安区 普陀区 虹口区 杨浦区 闵行区 宝山区 嘉定区 浦东新区 金山区 松江区 青浦区 奉贤区 崇明区".split()
 
@@ -79,6 +79,6 @@ def test_a_data_folder_may_carry_its_own_registry(tmp_path):
 
 
 def test_the_demo_alias_names_the_demo_folder():
-    assert resolve_data_dir("demo") == PROJECT_ROOT / "data" / "demo"
-    assert resolve_data_dir("") == PROJECT_ROOT / "data"
-    assert DataStore("demo").root == PROJECT_ROOT / "data" / "demo"
+    assert resolve_data_dir("demo") == project_root() / "data" / "demo"
+    assert resolve_data_dir("") == project_root() / "data"
+    assert DataStore("demo").root == project_root() / "data" / "demo"

@@ -1,10 +1,17 @@
-"""The catalogue of malformed inputs: workbooks for ``nianbao import`` and pages for
-``nianbao audit --import``. Each case builds its input in a temporary folder and says which
-exit code and which located message a user must get; tests/test_malformed.py runs them all and
-checks that the data folder is left exactly as it was.
+"""The catalogue of malformed inputs: workbooks for ``nianbao import``, pages for
+``nianbao audit --import``, and (in the modules imported at the end) hostile unit ids and paths,
+data files, command lines and files too large or unreadable. Each case builds its input in a
+temporary world and says which exit code and which located message a user must get;
+tests/test_malformed.py runs them all and checks that nothing in that world changed outside the
+folders the case allows (none, for a refusal), and that no traceback was printed.
 
-Static pages are in ``pages/``; the other inputs are made from the workbook template or from the
-hand-made page ``tests/fixtures/pages/district_2021.html``, each with one defect.
+A case's world is a folder holding ``data/`` (the data folder, with the fixture unit's 2021 and
+2022), ``in/`` (where the case builds its input: the ``tmp`` its build gets) and ``cwd/`` (the
+working directory of the command); ``out/`` is free for an output folder.
+
+Static pages are in ``pages/``, the password-protected workbook in ``workbooks/``; the other
+inputs are made from the workbook template, the fixture data or the hand-made page
+``tests/fixtures/pages/district_2021.html``, each with one defect.
 """
 
 from __future__ import annotations
@@ -31,14 +38,16 @@ class Case:
     build: Callable[[Path, Path], list[str]]  # (tmp folder, data folder) → nianbao arguments
     code: int  # expected exit code
     expect: tuple[str, ...]  # fragments of the output (stdout + stderr), including the location
+    may_change: tuple[str, ...] = ()  # folders of the world (e.g. "data") the command may write into
+    unprivileged: bool = False  # run as an ordinary user (nobody) when the tests run as root
 
 
 CASES: list[Case] = []
 
 
-def case(id: str, what: str, code: int, *expect: str):
+def case(id: str, what: str, code: int, *expect: str, may_change: tuple[str, ...] = (), unprivileged: bool = False):
     def register(build):
-        CASES.append(Case(id, what, build, code, expect))
+        CASES.append(Case(id, what, build, code, expect, may_change, unprivileged))
         return build
 
     return register
@@ -262,13 +271,13 @@ case(
 )(edited(_set("表二", "J8", 27)))
 
 
-@case("wb-folder", "a folder instead of a workbook", 1, "is a folder, not a workbook")
+@case("wb-folder", "a folder instead of a workbook", 2, "is a folder, not a workbook")
 def _folder(tmp, data):
     (tmp / "book.xlsx").mkdir()
     return ["import", str(tmp / "book.xlsx"), "--data", str(data)]
 
 
-@case("wb-missing-file", "a file that does not exist", 1, "nope.xlsx: cannot import", "no such file")
+@case("wb-missing-file", "a file that does not exist", 2, "nope.xlsx: cannot import", "no such file")
 def _missing(tmp, data):
     return ["import", str(tmp / "nope.xlsx"), "--data", str(data)]
 
@@ -310,12 +319,12 @@ def written(content: bytes, name: str):
     return build
 
 
-case("page-empty", "an empty page file", 2, "page.html: the file is empty: nothing to audit")(written(b"", "page.html"))
-case("page-blank", "a page of white space only", 2, "the file is empty")(written(b"  \n\n\t ", "page.html"))
+case("page-empty", "an empty page file", 1, "page.html: the file is empty: nothing to audit")(written(b"", "page.html"))
+case("page-blank", "a page of white space only", 1, "the file is empty")(written(b"  \n\n\t ", "page.html"))
 case(
-    "page-pdf", "a damaged PDF saved as .html (read as PDF, by its content)", 2, "page.html: a PDF that cannot be read"
+    "page-pdf", "a damaged PDF saved as .html (read as PDF, by its content)", 1, "page.html: a PDF that cannot be read"
 )(written(b"%PDF-1.7\n%\xe2\xe3\n", "page.html"))
-case("page-workbook", "a workbook given to audit", 2, "use `nianbao import` for workbooks")(
+case("page-workbook", "a workbook given to audit", 1, "use `nianbao import` for workbooks")(
     written(b"PK\x03\x04" + b"\0" * 100, "page.xlsx")
 )
 case(
@@ -336,7 +345,7 @@ def _double(text: str) -> str:
 case(
     "page-two-reports",
     "two reports in one page",
-    2,
+    1,
     "holds 2 copies of 表二 (page tables 2、5)",
     "two reports in one page?",
 )(derived(_double))
@@ -418,3 +427,7 @@ case("page-mixed-encodings", "UTF-8 with one line in GBK", 1, "the file mixes en
 case("page-bad-bytes", "bytes that fit no encoding", 1, "fit no encoding; unreadable bytes were replaced")(
     derived(lambda t: t, raw_bytes=lambda b: b.replace("示例区坚持".encode(), b"\xff\xfe\xfd"))
 )
+
+
+# The other parts of the catalogue register their cases when imported (they use `case` above).
+from malformed import datafiles, errors, paths, resources  # noqa: E402, F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nianbao.audit.run import AuditResult
+from nianbao.data.units import UNIT_ID_RULE, is_unit_id
 from nianbao.errors import DataError
 from nianbao.workflows.importing import import_unit_year
 
@@ -18,8 +19,15 @@ def import_audit(result: AuditResult, data_dir: Path | str | None = None, *, for
         raise DataError(f"{result.path}: nothing to import: the page has no statistical tables", path=result.path)
     if not uy.year:
         raise DataError(f"{result.path}: the reporting year is unknown; give --year", path=result.path)
-    if not uy.unit or uy.unit.startswith("（"):
-        raise DataError(f"{result.path}: the unit is unknown; give --unit", path=result.path)
+    named = result.identity.unit or (uy.unit if uy.unit and not uy.unit.startswith("（") else None)
+    if not uy.unit or uy.unit.startswith("（") or not is_unit_id(uy.unit):
+        if named is None:
+            raise DataError(f"{result.path}: the unit is unknown; give --unit", path=result.path)
+        raise DataError(
+            f"{result.path}: the unit 「{named}」 (from the page's title) is not in the unit registry: nothing was "
+            f"written; give --unit with the unit's id ({UNIT_ID_RULE})",
+            path=result.path,
+        )
     if result.errors and not force:
         raise DataError(
             f"{result.path}: the audit found {result.errors} error(s); nothing was written. Import the report as "

@@ -19,6 +19,7 @@ _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "art
            "ul", "ol", "dd", "dt", "hr", "header", "footer", "table", "center"}  # fmt: skip
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_TEXT_WS = re.compile(r"[ \r\f\v\u00a0\u3000]+")
 MAX_SPAN = 200
 
 
@@ -32,6 +33,11 @@ class Cell:
     index: int = 0  # 0-based position of the cell in its row
     page: int | None = None  # 1-based page of a PDF or scan the cell was read on
     confidence: float | None = None  # OCR confidence (0–100, its least sure word) when OCR'd
+    original: str | None = None  # the published words when ``text`` was normalised (traditional → simplified)
+
+    @property
+    def published(self) -> str:
+        return self.text if self.original is None else self.original
 
 
 class Paragraph(str):
@@ -225,33 +231,71 @@ def parse_html(text: str) -> Page:
 
 
 def parse_text(text: str) -> Page:
-    """Plain text: every non-empty line is a paragraph; tables are found in the lines later."""
-    lines = [_clean(line) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    """Plain text: every non-empty line is a paragraph; tables are found in the lines later (tabs
+    are kept: they separate cells)."""
+    lines = [_TEXT_WS.sub(" ", line).strip(" ") for line in text.splitlines()]
+    lines = [line for line in lines if line.strip()]
     return Page(lines[0] if lines else "", list(lines))
+
+
+class TableTooLarge(ValueError):
+    """A table whose expanded grid would exceed :data:`MAX_GRID` positions."""
+
+
+#: The most positions a table's expanded grid may have (a real 表二 has about 300).
+MAX_GRID = 1_000_000
 
 
 def grid(table: Table) -> list[list[Cell | None]]:
     """The table with spans expanded: ``grid[r][c]`` is the cell covering row r, column c (the
-    same :class:`Cell` object in every position it spans), or None where nothing is."""
+    same :class:`Cell` object in every position it spans), or None where nothing is.
+
+    Spans are capped by the table's real extent: a rowspan by the rows left, a colspan by the
+    most cells a row has, and every row by twice the widest row's own cells (spans that would
+    push a row further are cut, and the table says so). The work is proportional to the grid's
+    size, which is bounded (:class:`TableTooLarge` beyond :data:`MAX_GRID` positions)."""
+    rows = table.rows
+    cap = max((len(row) for row in rows), default=1)
+    width = 2 * max((sum(min(max(c.colspan, 1), cap) for c in row) for row in rows), default=1)
     out: list[list[Cell | None]] = []
-    taken: dict[tuple[int, int], Cell] = {}
-    for r, row in enumerate(table.rows):
-        c = 0
-        line: list[Cell | None] = []
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                if r + dr >= len(table.rows):
-                    break
-                for dc in range(cell.colspan):
-                    taken[(r + dr, c + dc)] = cell
-            c += cell.colspan
-        width = 1 + max((k[1] for k in taken if k[0] == r), default=-1)
-        line = [taken.get((r, j)) for j in range(width)]
+    carry: dict[int, tuple[Cell, int]] = {}  # column → (cell, rows it still covers)
+    size, cut = 0, False
+    for r, row in enumerate(rows):
+        line, carry, dropped = _grid_row(row, carry, cap, width, len(rows) - r)
+        cut = cut or dropped
+        size += len(line)
+        if size > MAX_GRID:
+            raise TableTooLarge(f"第{table.number}个表格展开后超过{MAX_GRID}个单元格，未读取")
         out.append(line)
+    if cut and not any("超出表格范围" in n for n in table.notes):
+        table.notes.append(f"第{table.number}个表格的合并单元格（rowspan/colspan）超出表格范围，超出部分未读取")
     return out
+
+
+def _grid_row(row, carry, cap, width, rows_left):
+    """One row of the grid, the cells carried into the next row, and whether spans were cut."""
+    line: list[Cell | None] = []
+    below: dict[int, tuple[Cell, int]] = {}
+    cells = iter(row)
+    cell = next(cells, None)
+    while (cell is not None or any(c >= len(line) for c in carry)) and len(line) < width:
+        c = len(line)
+        if c in carry:
+            held, left = carry[c]
+            line.append(held)
+            if left > 1:
+                below[c] = (held, left - 1)
+            continue
+        if cell is None:  # only columns covered from above are left
+            line.append(None)
+            continue
+        down = max(1, min(cell.rowspan, rows_left))
+        for _ in range(max(1, min(cell.colspan, cap, width - len(line)))):
+            if down > 1:
+                below[len(line)] = (cell, down - 1)
+            line.append(cell)
+        cell = next(cells, None)
+    return line, below, cell is not None
 
 
 def unique_cells(line: list[Cell | None]) -> list[tuple[int, Cell]]:

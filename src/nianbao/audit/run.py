@@ -1,40 +1,52 @@
-"""The audit of one published report: read the page, find and map its three tables, extract the
-narrative's figures, run every rule, and collect the findings (:func:`audit_file`)."""
+"""The audit of one published report (:func:`audit_file`): read the document, find and map its
+three tables, know its unit and year, read the narrative in context, and judge every figure.
+
+    formats → blocks (tables, paragraphs) → identity (unit, year) → tables (cells as published)
+            → reading (the narrative's figures) → checks (tables, blanks as 0) → judge (T1–T4,
+            B3, R1, Y1) and judge_shares (which base) → findings
+"""
 
 from __future__ import annotations
 
-import re
+import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nianbao.audit import labels
+from nianbao.audit.blocks import simplify_cells, sort_blocks
+from nianbao.audit.checks import (
+    TABLE_NAMES,
+    Checked,
+    blank_findings,
+    read_blanks_as_zero,
+    row_quotes,
+    table_findings,
+)  # fmt: skip
 from nianbao.audit.formats import read_document
-from nianbao.audit.narrative import Narrative, extract
-from nianbao.audit.page import Page, Table
-from nianbao.audit.tables import Problem, TableRead, classify, read_table_a, read_table_b, read_table_c
-from nianbao.audit.texttables import find_tables
+from nianbao.audit.identity import UNKNOWN, Identity, identify
+from nianbao.audit.judge import (
+    balance_finding,
+    change_findings,
+    claim_findings,
+    count_findings,
+    sum_findings,
+    year_finding,
+)  # fmt: skip
+from nianbao.audit.judge_shares import Judgement, judge_ratios
+from nianbao.audit.page import Page, Table, TableTooLarge
+from nianbao.audit.reading.narrative import Narrative, read_narrative
+from nianbao.audit.reading.normalise import normalise
+from nianbao.audit.statements import statements_of
+from nianbao.audit.tables import Problem, TableRead, read_table_a, read_table_b, read_table_c
 from nianbao.data.model import UnitYear
 from nianbao.data.store import DataStore
-from nianbao.errors import DataError
+from nianbao.errors import DataError, NianbaoError
 from nianbao.format import schema
-from nianbao.rules import RULES, check_unit_year
+from nianbao.rules import RULES
 from nianbao.rules.base import cell_labels
-from nianbao.rules.findings import WARNING, Finding, Location
+from nianbao.rules.findings import ERROR, UNVERIFIABLE, WARNING, Finding, Location
 
 F1_FORMULA = "公布的统计表应与官方格式一致：三张表齐全，行、列完整，每格都是数字"
-_TITLE = (  # 「2021年示例区政府信息公开工作年度报告」, 「示例县2020年政府信息公开工作年度报告」
-    re.compile(
-        r"(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*(?P<unit>[^\s，。,:：]{0,40}?)\s*(?:政府)?信息公开(?:工作)?年度报告"
-    ),
-    re.compile(
-        r"(?P<unit>[^\s，。,:：0-9]{1,30}?)\s*(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*(?:政府)?信息公开(?:工作)?年度报告"
-    ),
-)
-_YEAR_ONLY = (
-    re.compile(r"统计期限(?:从|自|为)?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"),
-    re.compile(r"^\s*((?:19|20)\d{2})\s*年[,，]"),
-)
-_TABLE_NAMES = {"A": "表一", "B": "表二", "C": "表三"}
 
 
 class AuditError(DataError):
@@ -47,7 +59,7 @@ class AuditResult:
     kind: str  # the format read: "html", "text", "pdf", "docx", "doc", "wps" or "image"
     encoding: str
     title: str
-    uy: UnitYear  # the tables as published (unreadable cells unknown) with the narrative's figures
+    uy: UnitYear  # the tables as published (cells that hold no number unknown) with the narrative's statements
     version: str  # format version the audit used
     version_evidence: str  # why
     tables: dict[str, TableRead] = field(default_factory=dict)
@@ -55,18 +67,28 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     page_tables: dict[str, list[Table]] = field(default_factory=dict)  # the page's tables behind each read
+    identity: Identity = field(default_factory=Identity)
+    judgements: list[Judgement] = field(default_factory=list)  # every share and rate, judged
+    checked: Checked | None = None  # the tables as the checks read them (blanks as 0)
+    pages: int | None = None  # pages of a PDF, scan or Word document (None for web pages and text)
 
     @property
     def errors(self) -> int:
-        return sum(f.is_error for f in self.findings)
+        return sum(f.severity == ERROR for f in self.findings)
 
     @property
     def warnings(self) -> int:
-        return sum(not f.is_error for f in self.findings)
+        return sum(f.severity == WARNING for f in self.findings)
+
+    @property
+    def unverifiable(self) -> int:
+        return sum(f.severity == UNVERIFIABLE for f in self.findings)
+
+    @property
+    def figures(self):
+        return self.narrative.figures
 
     def locate(self, table: str, row_id: str, col_id: str | None) -> str | None:
-        if table == "text":
-            return self.narrative.where.get(row_id)
         read = self.tables.get(table)
         ref = read.refs.get((row_id, col_id or "")) if read else None
         return ref.where() if ref else None
@@ -81,108 +103,92 @@ def audit_file(
 ) -> AuditResult:
     """Audit a published report: a saved page (HTML), text, PDF, DOCX, DOC, WPS or image.
 
-    ``unit``/``year`` override what the page's title says. With a data folder holding the unit's
-    previous year, X1 and X2 are checked too.
+    ``unit``/``year`` override what the page says. With a data folder holding the unit's previous
+    year, X1 and X2 are checked too.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: the cyclic collector's passes would only add up
+    try:
+        return _audit(path, unit, year, data_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _audit(path, unit, year, data_dir) -> AuditResult:
     source = read_document(path)  # any format, recognised by content
-    page, notes = source.page, list(source.notes)
-    tables, paragraphs = _sort_blocks(page, source.structured)
-    for kind, found in tables.items():
-        if kind in ("B", "C") and len(found) > 1:
-            numbers = "、".join(str(t.number) for t in found)
-            raise AuditError(
-                f"{source.path}: the page holds {len(found)} copies of {_TABLE_NAMES[kind]} (page tables {numbers}): "
-                "two reports in one page? Save each report as a page of its own and audit them one by one",
-                path=source.path,
-                location=f"page table {found[1].number}",
-            )
-    title, unit_name, page_year = _identify(page, paragraphs)
-    year = int(year) if year is not None else page_year
+    page = source.page
+    simplify_cells(page)
+    blocks = sort_blocks(page, source.structured)
+    notes = list(source.notes) + blocks.notes
+    _one_report(source.path, blocks.tables, blocks.all_tables_looked_at)
+    identity = identify(_title_candidates(page, blocks.paragraphs), page.title,
+                        [normalise(p) for p in blocks.paragraphs[:40]], data_dir)  # fmt: skip
+    notes.extend(identity.notes)
+    year = int(year) if year is not None else identity.year
     if year is None:
-        notes.append("the page does not say which year it reports on; give --year (the year is taken as 0)")
-    version, evidence = _version(tables, year)
-    uy = UnitYear(
-        unit or "", unit_name or unit or "（未识别单位）", year or 0, version, source=f"审核自 {source.path.name}"
-    )
-    uy.unit = _unit_id(unit, unit_name, data_dir) or uy.unit_name
-    reads: dict[str, TableRead] = {}
-    if tables.get("A"):
-        reads["A"] = read_table_a(tables["A"], version)
-    if tables.get("B"):
-        reads["B"] = read_table_b(tables["B"][0], version)
-    if tables.get("C"):
-        reads["C"] = read_table_c(tables["C"][0])
-    notes.extend(note for found in tables.values() for table in found for note in table.notes)
+        notes.append(
+            "the page does not say which year it reports on (no year in its title, no statistics period): give --year"
+        )
+    version, evidence = _version(blocks.tables, year)
+    uy = UnitYear(_unit_id(unit, identity, data_dir), identity.unit_name or unit or "（未识别单位）", year or 0,
+                  version, source=f"审核自 {source.path.name}")  # fmt: skip
+    reads = _read_tables(blocks.tables, version, notes)
     for read in reads.values():
-        target = {"A": uy.table_a, "B": uy.table_b, "C": uy.table_c}[read.table]
-        target.update(read.values)
+        {"A": uy.table_a, "B": uy.table_b, "C": uy.table_c}[read.table].update(read.values)
         uy.table_b_groups.update(read.groups)
         notes.extend(read.notes)
-    narrative = extract(paragraphs)
-    uy.statements.update(narrative.statements)
-    uy.figures.update(narrative.figures)
-    result = AuditResult(source.path, source.format, source.encoding, title, uy, version, evidence,
-                         reads, narrative, [], notes, tables)  # fmt: skip
-    result.findings = _findings(result, data_dir)
+    narrative = read_narrative(blocks.paragraphs, year)
+    result = AuditResult(source.path, source.format, source.encoding, identity.title or page.title[:60], uy, version,
+                         evidence, reads, narrative, [], notes, blocks.tables, identity)  # fmt: skip
+    result.pages = source.pages
+    result.findings = _findings(result, blocks.headings, data_dir)
+    uy.statements.update(statements_of(result))
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# the page's parts
-# ---------------------------------------------------------------------------------------------
-
-
-def _sort_blocks(page: Page, is_html: bool) -> tuple[dict[str, list[Table]], list[str]]:
-    """The three tables (by kind) and the narrative's paragraphs, in document order. The text of
-    a table that is none of the three (a layout table around the report) counts as narrative."""
-    tables: dict[str, list[Table]] = {"A": [], "B": [], "C": []}
-    paragraphs: list[str] = []
-    for block in page.blocks:
-        if isinstance(block, str):
-            paragraphs.append(block)
-            continue
-        kind = classify(block)
-        if kind:
-            tables[kind].append(block)
-        else:
-            paragraphs.extend(
-                line for row in block.rows for cell in row for line in cell.text.split("\n") if line.strip()
+def _one_report(path: Path, tables: dict[str, list[Table]], complete: bool) -> None:
+    for kind, found in tables.items():
+        if kind in ("B", "C") and len(found) > 1:
+            numbers = "、".join(str(t.number) for t in found[:5]) + ("…" if len(found) > 5 else "")
+            how_many = len(found) if complete else f"at least {len(found)}"
+            raise AuditError(
+                f"{path}: the page holds {how_many} copies of {TABLE_NAMES[kind]} (page tables {numbers}): "
+                "two reports in one page? Save each report as a page of its own and audit them one by one",
+                path=path,
+                location=f"page table {found[1].number}",
             )
-    if not is_html:
-        found, paragraphs = find_tables(paragraphs)
-        for table in found:
-            kind = classify(table)
-            if kind:
-                tables[kind].append(table)
-    return {k: v for k, v in tables.items() if v}, paragraphs
 
 
-def _identify(page: Page, paragraphs: list[str]) -> tuple[str, str | None, int | None]:
-    candidates = [page.title, *page.headings, *paragraphs[:8]]
-    for text in candidates:
-        for pattern in _TITLE:
-            m = pattern.search(text or "")
-            if m and m.group("unit"):
-                name = re.sub(r"^(?:关于)", "", m.group("unit"))
-                return m.group(0), name or None, int(m.group("year"))
-    title = (page.title or "")[:60]
-    for pattern in _YEAR_ONLY:
-        for text in paragraphs:
-            m = pattern.search(text)
-            if m:
-                return title, None, int(m.group(1))
-    return title, None, None
+def _title_candidates(page: Page, paragraphs: list[str]) -> list[str]:
+    return [*page.headings, *paragraphs[:8]]
 
 
-def _unit_id(unit: str | None, unit_name: str | None, data_dir) -> str | None:
-    store = DataStore(data_dir)
-    for candidate in (unit, unit_name):
-        if candidate:
-            try:
-                return store.resolve_unit(candidate)
-            except Exception:
-                continue
-    return unit
+def _unit_id(unit: str | None, identity: Identity, data_dir) -> str:
+    """The registry id: of ``--unit`` when given, else of the title's unit when the registry
+    knows it and the report is the unit's own (a district government's 本级 report is not the
+    district-wide one)."""
+    if unit:
+        try:
+            return DataStore(data_dir).resolve_unit(unit)
+        except NianbaoError:
+            return unit  # a unit not yet in the data folder: as given (import validates it)
+    if identity.unit_id and identity.confidence != UNKNOWN and identity.scope != "district_government":
+        return identity.unit_id
+    return ""
+
+
+def _read_tables(tables: dict[str, list[Table]], version: str, notes: list[str]) -> dict[str, TableRead]:
+    reads: dict[str, TableRead] = {}
+    readers = {"A": lambda ts: read_table_a(ts, version), "B": lambda ts: read_table_b(ts[0], version),
+               "C": lambda ts: read_table_c(ts[0])}  # fmt: skip
+    for kind, found in tables.items():
+        try:
+            reads[kind] = readers[kind](found)
+        except TableTooLarge as exc:
+            notes.append(str(exc))
+    notes.extend(note for found in tables.values() for table in found for note in table.notes)
+    return reads
 
 
 def _version(tables: dict[str, list[Table]], year: int | None) -> tuple[str, str]:
@@ -218,19 +224,47 @@ def _version(tables: dict[str, list[Table]], year: int | None) -> tuple[str, str
 # ---------------------------------------------------------------------------------------------
 
 
-def _findings(result: AuditResult, data_dir) -> list[Finding]:
-    uy = result.uy
+def _findings(result: AuditResult, headings: dict[str, str], data_dir) -> list[Finding]:
+    uy, reads = result.uy, result.tables
     out: list[Finding] = []
-    for kind, name in _TABLE_NAMES.items():
-        if kind not in result.tables:
+    for kind, name in TABLE_NAMES.items():
+        if kind not in reads:
             out.append(Finding("F1", WARNING, uy.unit, uy.year, Location(kind), f"{name}（{_table_title(kind)}）", None,
                                F1_FORMULA, f"页面中没有找到{name}；它可能以图片或附件形式发布，无法核对"))  # fmt: skip
-    for read in result.tables.values():
+    for read in reads.values():
         out.extend(_problem_finding(uy, p) for p in read.problems)
-    prev = _previous(uy, data_dir)
-    out.extend(check_unit_year(uy, prev=prev, locate=result.locate))
-    out.extend(_narrative_consistency(result))
+    checked = read_blanks_as_zero(uy, reads)
+    result.checked = checked
+    quotes = {k: headings.get(k) or _table_title(k) for k in ("B", "C")}
+    out.extend(blank_findings(uy, reads, checked, quotes))
+    published_rows = row_quotes(uy, reads)
+    table = table_findings(checked, _previous(uy, data_dir), result.locate, published_rows)
+    out.extend(_one_b3(table, published_rows.get(("B", cell_labels(uy, "B", "new_received", "total")[0]))))
+    figures = result.narrative.figures
+    result.judgements, merged = judge_ratios(figures, checked, uy)
+    out.extend(count_findings(figures, checked, uy, merged))
+    out.extend(j.finding for j in result.judgements if j.finding is not None)
+    out.extend(claim_findings(figures, checked, uy))
+    out.extend(sum_findings(figures, uy))
+    out.extend(change_findings(figures, uy))
+    for extra in (balance_finding(result.narrative, checked, uy), year_finding(result.identity, uy)):
+        if extra is not None:
+            out.append(extra)
     return out
+
+
+def _one_b3(findings: list[Finding], row_one: str | None) -> list[Finding]:
+    """B3 broken in several columns by one defect is one finding (naming the columns), quoted on
+    row 一 as published (the balance starts there)."""
+    b3 = [f for f in findings if f.rule == "B3" and f.location.table == "B"]
+    if not b3:
+        return findings
+    main = next((f for f in b3 if f.location.column == schema.TABLE_B_COLUMN_LABEL["total"]), b3[0])
+    note = main.note
+    if len(b3) > 1:
+        note += f"（不平衡的列：{'、'.join(f.location.column or '' for f in b3)}）"
+    merged = replace(main, note=note, location=replace(main.location, quote=row_one or main.location.quote))
+    return [merged if f is main else f for f in findings if f not in b3 or f is main]
 
 
 def _table_title(kind: str) -> str:
@@ -259,39 +293,3 @@ def _previous(uy: UnitYear, data_dir) -> UnitYear | None:
         return DataStore(data_dir).try_load(uy.unit, uy.year - 1)
     except DataError:
         return None
-
-
-def narrative_model(result: AuditResult, *, with_tables: bool = True) -> UnitYear:
-    """The narrative's figures as a unit-year: its counts in the cells the tables leave unknown
-    (with the tables' own cells too when ``with_tables``), and the shares and rates that the
-    tables alone cannot recompute. A report whose tables are images, or have blank cells, still
-    has its narrative checked this way."""
-    uy = result.uy
-    told = UnitYear(uy.unit, uy.unit_name, uy.year, uy.format_version)
-    told.figures = dict(uy.figures)
-    if with_tables:
-        told.table_b, told.table_b_groups, told.table_c = dict(uy.table_b), dict(uy.table_b_groups), dict(uy.table_c)
-    for st in uy.statements_of("count"):
-        head, *rest = (st.subject or "").split(".")
-        if len(rest) < 2 or uy.resolve(st.subject) is not None:
-            continue
-        target = {"B": told.table_b, "BG": told.table_b_groups, "C": told.table_c}.get(head)
-        if target is not None and rest[0] != "litigation":
-            target.setdefault((rest[0], rest[1]), int(st.value))
-    for st in uy.statements.values():
-        if st.kind in ("share", "rate") and (uy.resolve(st.numerator) is None or uy.resolve(st.denominator) is None):
-            told.statements[st.id] = st
-    return told
-
-
-def _narrative_consistency(result: AuditResult) -> list[Finding]:
-    """The narrative against itself where the tables cannot be used: B2, B3 and C1 on the totals
-    it gives for a missing table, T3 and R1 on shares the tables alone cannot recompute."""
-    out = []
-    if "B" not in result.tables or "C" not in result.tables:
-        only = narrative_model(result, with_tables=False)
-        for f in check_unit_year(only, rules=["B2", "B3", "C1"]):
-            loc = replace(f.location, table="text", cell=None)
-            out.append(replace(f, location=loc, note=f"正文所列数字之间不一致：{f.note}"))
-    out.extend(check_unit_year(narrative_model(result), rules=["T3", "R1"], locate=result.locate))
-    return out

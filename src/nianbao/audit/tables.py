@@ -11,6 +11,7 @@ from nianbao.audit import labels
 from nianbao.audit.page import Cell, Table, grid, unique_cells
 from nianbao.data import numbers
 from nianbao.format import schema
+from nianbao.rules.base import GROUP_PREFIX
 from nianbao.rules.findings import ERROR, WARNING
 
 
@@ -53,6 +54,13 @@ class TableRead:
     refs: dict[tuple[str, str], CellRef] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Cells that hold no number: blank, or a mark (「—」「/」「无」), with what they held.
+    empty: dict[tuple[str, str], CellRef] = field(default_factory=dict)
+    row_words: dict[str, str] = field(default_factory=dict)  # row (表三: block) id → its label as published
+
+    @property
+    def has_numbers(self) -> bool:
+        return bool(self.values)
 
 
 def classify(table: Table) -> str | None:
@@ -76,6 +84,22 @@ def _ref(table: Table, cell: Cell, j: int) -> CellRef:
 
 def _read(cell: Cell | None, kind: str) -> numbers.Reading:
     return numbers.read_number(cell.text if cell is not None else "", kind)
+
+
+#: What people write in a cell to say "none" or "not applicable" (besides leaving it blank).
+MARKS = numbers.DASHES | {"无"}
+
+
+def _keep(out: TableRead, table: str, row: str, col: str, reading: numbers.Reading, ref: CellRef) -> None:
+    """A cell as published: a number, an empty cell (blank or a mark), or a located problem."""
+    if reading.ok:
+        out.values[(row, col)] = reading.value  # type: ignore[assignment]
+        out.refs[(row, col)] = ref
+    elif reading.problem == numbers.BLANK or numbers.normalize(reading.text) in MARKS:
+        out.empty[(row, col)] = ref
+    else:
+        rule = "A1" if table == "A" else "B4"
+        out.problems.append(Problem(table, rule, numbers.NOTES[reading.problem], row, col, reading.text or None, ref))
 
 
 def _has_number(cells: list[Cell | None]) -> bool:
@@ -131,7 +155,7 @@ def _read_b_line(
     label_texts = [c.text for j, c in cells if j not in value_cols.values()]
     kind, ident = labels.match_b_row(label_texts, version)
     if kind in ("none", "results"):
-        row_cells = [line[j] if j < len(line) else None for j in value_cols.values()]
+        row_cells = [line[j] if 0 <= j < len(line) else None for j in value_cols.values()]
         if kind == "none" and _has_number(row_cells):
             label_cells = [(j, c) for j, c in cells if j not in value_cols.values() and c.text.strip()]
             j, cell = label_cells[-1] if label_cells else cells[0]
@@ -140,8 +164,9 @@ def _read_b_line(
                               ref=_ref(table, cell, j), severity=WARNING, row_label=shown)  # fmt: skip
             out.problems.append(problem)
     elif kind == "group":
+        out.row_words.setdefault(GROUP_PREFIX + ident, _label_words(cells, value_cols))  # type: ignore[operator]
         for col_id, j in value_cols.items():
-            cell = line[j] if j < len(line) else None
+            cell = line[j] if 0 <= j < len(line) else None
             reading = _read(cell, "count")
             if reading.ok and cell is not None:
                 out.groups[(ident, col_id)] = reading.value  # type: ignore[assignment]
@@ -152,7 +177,14 @@ def _read_b_line(
         out.problems.append(problem)
     else:
         seen.add(ident)
+        out.row_words[ident] = _label_words(cells, value_cols)  # type: ignore[index]
         _read_b_row(out, table, line, r, ident, value_cols)
+
+
+def _label_words(cells: list[tuple[int, Cell]], value_cols: dict[str, int]) -> str:
+    """The published words of a row's most specific label cell."""
+    labelled = [c for j, c in cells if j not in value_cols.values() and c.text.strip()]
+    return labelled[-1].published.replace("\n", "") if labelled else ""
 
 
 def _read_b_row(
@@ -161,21 +193,14 @@ def _read_b_row(
     """The counts of one official row of 表二; a cell that is not a count is a located problem."""
     used: set[int] = set()
     for col_id, j in value_cols.items():
-        cell = line[j] if j < len(line) else None
+        cell = line[j] if 0 <= j < len(line) else None
         ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, r + 1, j + 1, "")
         if cell is not None and id(cell) in used:
             out.problems.append(Problem("B", "B4", "与左侧单元格合并，没有单独的数字", ident, col_id, cell.text, ref))
             continue
         if cell is not None:
             used.add(id(cell))
-        reading = _read(cell, "count")
-        if reading.ok:
-            out.values[(ident, col_id)] = reading.value  # type: ignore[assignment]
-            out.refs[(ident, col_id)] = ref
-        else:
-            out.problems.append(
-                Problem("B", "B4", numbers.NOTES[reading.problem], ident, col_id, reading.text or None, ref)
-            )
+        _keep(out, "B", ident, col_id, _read(cell, "count"), ref)
 
 
 def _words(line: list[Cell | None]) -> list[str]:
@@ -201,7 +226,7 @@ def _b_value_columns(g: list[list[Cell | None]], first: int, out: TableRead) -> 
     for j in range(width):
         for r in range(first - 1, -1, -1):
             cell = g[r][j] if j < len(g[r]) else None
-            if cell is not None:
+            if cell is not None and cell.text.strip():
                 col = labels.B_COLUMN_KEYS.get(labels.key(cell.text))
                 if col and col not in found:
                     found[col] = j
@@ -209,7 +234,7 @@ def _b_value_columns(g: list[list[Cell | None]], first: int, out: TableRead) -> 
     if len(found) == len(schema.TABLE_B_COLUMN_IDS):
         return {c: found[c] for c in schema.TABLE_B_COLUMN_IDS}
     out.notes.append("表二的列标题不全，按官方顺序读取最后七列（自然人 … 总计）")
-    return {c: width - 7 + i for i, c in enumerate(schema.TABLE_B_COLUMN_IDS)}
+    return {c: width - 7 + i for i, c in enumerate(schema.TABLE_B_COLUMN_IDS)}  # < 0: no such column
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,7 +264,11 @@ def read_table_c(table: Table) -> TableRead:
             continue
         col = labels.C_COLUMN_KEYS.get(labels.key(above[-1].text))  # type: ignore[union-attr]
         if col:
-            columns[j] = (labels.c_block([c.text for c in above]), col)  # type: ignore[union-attr]
+            block = labels.c_block([c.text for c in above])  # type: ignore[union-attr]
+            columns[j] = (block, col)
+            if block:
+                words = [c.published.replace("\n", "") for c in above[:-1] if labels.c_block([c.text]) == block]  # type: ignore[union-attr]
+                out.row_words.setdefault(block, words[-1] if words else "")
     wide = {j: bc for j, bc in columns.items() if bc[0] is not None}
     if len(set(wide.values())) >= 10:
         data = next(
@@ -252,20 +281,19 @@ def read_table_c(table: Table) -> TableRead:
             cells = unique_cells(g[r])
             block = labels.c_block([c.text for j, c in cells if j not in columns])
             if block:
+                named = [
+                    c.published.replace("\n", "")
+                    for j, c in cells
+                    if j not in columns and labels.c_block([c.text]) == block
+                ]
+                out.row_words.setdefault(block, named[-1] if named else "")
                 rows.append((r, {j: (block, col) for j, (_, col) in columns.items()}))
     for r, mapping in rows:
         line = g[r]
         for j, (block, col) in mapping.items():
             cell = line[j] if j < len(line) else None
             ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, r + 1, j + 1, "")
-            reading = _read(cell, "count")
-            if reading.ok:
-                out.values[(block, col)] = reading.value  # type: ignore[index,assignment]
-                out.refs[(block, col)] = ref  # type: ignore[index]
-            else:
-                out.problems.append(
-                    Problem("C", "B4", numbers.NOTES[reading.problem], block, col, reading.text or None, ref)
-                )
+            _keep(out, "C", block, col, _read(cell, "count"), ref)  # type: ignore[arg-type]
     read = set(out.values) | {(p.row_id, p.col_id) for p in out.problems}
     for block in schema.TABLE_C_BLOCK_IDS:
         for col in schema.TABLE_C_COLUMN_IDS:
@@ -332,11 +360,4 @@ def _read_a_row(out: TableRead, table: Table, line: list[Cell | None], row_id: s
             continue
         cell = line[j] if j < len(line) else None
         ref = _ref(table, cell, j) if cell is not None else CellRef(table.number, 0, j + 1, "")
-        reading = _read(cell, kinds[col_id])
-        if reading.ok:
-            out.values[(row_id, col_id)] = reading.value  # type: ignore[assignment]
-            out.refs[(row_id, col_id)] = ref
-        else:
-            out.problems.append(
-                Problem("A", "A1", numbers.NOTES[reading.problem], row_id, col_id, reading.text or None, ref)
-            )
+        _keep(out, "A", row_id, col_id, _read(cell, kinds[col_id]), ref)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from html import escape
 
+from nianbao.audit.judge_shares import table_value
 from nianbao.audit.output import share_checks
 from nianbao.audit.page import Table, grid
+from nianbao.audit.reading.figures import CLAIMS
 from nianbao.audit.run import AuditResult
 from nianbao.content.findings_html import STYLE, Html, findings_table
 from nianbao.format import schema
@@ -36,8 +38,8 @@ def summary(result: AuditResult) -> Html:
         ("找到的统计表", found or "无"),
         ("未找到的统计表", missing or "无"),
         ("格式版本判断依据", result.version_evidence),
-        ("正文中提取的数字", f"{len(result.uy.statements)}项"),
-        ("核对结果", f"{result.errors}个错误，{result.warnings}个提示"),
+        ("正文中提取的数字", f"{len(result.figures)}项"),
+        ("核对结果", f"{result.errors}个错误，{result.warnings}个提示，{result.unverifiable}项无法复核"),
     ]
     items += [("说明", note) for note in result.notes]
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in items)
@@ -65,7 +67,7 @@ def published_table(table: Table, flagged: set[tuple[int, int]]) -> str:
                 f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
             )
             cls = ' class="nb-flag"' if (r + 1, j + 1) in flagged else ""
-            text = "<br>".join(escape(line) for line in cell.text.split("\n")) or "&nbsp;"
+            text = "<br>".join(escape(line) for line in cell.published.split("\n")) or "&nbsp;"
             cells.append(f"<td{span}{cls}>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table class="nb-table published">{"".join(rows)}</table>'
@@ -105,17 +107,21 @@ def side_by_side(result: AuditResult, kind: str) -> Html:
 
 def narrative(result: AuditResult) -> Html:
     """The narrative's figures, where they are, and what the tables say."""
-    uy = result.uy
+    checked = result.checked
     rows = []
-    for st in uy.statements.values():
-        if st.kind == "count":
-            table = uy.resolve(st.subject)
-            shown, other = f"{st.value}件", "—" if table is None else f"{table}件"
+    for f in result.figures:
+        if f.kind == "count":
+            told = f"{f.value}件"
+            table = table_value(checked, f.ref) if checked is not None else None
+            other = "—" if table is None else f"{table}件"
+            label = f.label
+        elif f.kind == "claim":
+            told, other, label = "（文字表述）", "", CLAIMS.get(f.claim, f.claim)
         else:
-            shown, other = f"{st.value}%", ""
+            told, other, label = _figure_value(f), "", _figure_label(f)
         rows.append(
-            f"<tr><td>{escape(st.label)}</td><td>{escape(shown)}</td><td>{escape(other)}</td>"
-            f"<td>{escape(result.narrative.where.get(st.id, ''))}</td><td>{escape(st.source or '')}</td></tr>"
+            f"<tr><td>{escape(label)}</td><td>{escape(told)}</td><td>{escape(other)}</td>"
+            f"<td>{escape(f.where)}</td><td>{escape(f.quote)}</td></tr>"
         )
     if not rows:
         return Html("<p>正文中没有找到可核对的数字。</p>")
@@ -125,21 +131,37 @@ def narrative(result: AuditResult) -> Html:
     )
 
 
+def _figure_value(f) -> str:
+    if f.kind == "change":
+        return f"{'上升' if f.direction == 'up' else '下降'}{f.value}{f.unit}"
+    if f.kind == "sum":
+        return f"{f.value} = " + " + ".join(str(p.value) for p in f.parts)
+    return "不足1%" if f.value == "<1" else f"{f.value}%"
+
+
+def _figure_label(f) -> str:
+    names = {"share": "占比", "rate": f.label, "change": "同比变化", "sum": "合计与各项"}
+    return names.get(f.kind, f.kind)
+
+
 def shares(result: AuditResult) -> Html:
-    """Every published share and rate, recomputed half-up at its published precision."""
+    """Every published share and rate, judged: numerator, base, the words that led to them."""
     rows = []
     for c in share_checks(result):
-        basis = f"{c.numerator}÷{c.denominator}" if c.recomputed is not None else "—"
+        basis = f"{c.numerator}÷{c.denominator}" if c.denominator is not None else "—"
+        published = "不足1%" if c.published == "<1" else f"{c.published}%"
         rows.append(
-            f"<tr><td>{escape(c.label)}</td><td>{escape(str(c.published))}%</td><td>{escape(basis)}</td>"
-            f"<td>{escape('' if c.recomputed is None else str(c.recomputed) + '%')}</td><td>{escape(c.verdict)}</td></tr>"
+            f"<tr><td>{escape(c.label)}</td><td>{escape(published)}</td><td>{escape(basis)}</td>"
+            f"<td>{escape('' if c.recomputed is None else str(c.recomputed) + '%')}</td><td>{escape(c.verdict)}</td>"
+            f"<td>{escape(c.note)}</td></tr>"
         )
     if not rows:
         return Html("<p>正文中没有公布占比或比率。</p>")
     return Html(
-        f"{STYLE}<h2>占比与比率复算</h2><p>按公布的小数位数，对精确值四舍五入（非二进制浮点数）。</p>"
-        f'<table class="nb-findings"><thead><tr><th>项目</th><th>公布</th><th>所依据的数字</th><th>复算</th><th>核对</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"{STYLE}<h2>占比与比率复算</h2><p>按公布的小数位数，对精确值四舍五入（非二进制浮点数）；"
+        "先按正文写明的基数或格式约定的基数，再试读者会想到的其他基数。</p>"
+        f'<table class="nb-findings"><thead><tr><th>项目</th><th>公布</th><th>所依据的数字</th><th>复算</th><th>核对</th>'
+        f"<th>说明</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

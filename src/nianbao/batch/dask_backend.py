@@ -86,7 +86,7 @@ class DaskBackend:
             yield result
         self.close()
 
-    def stop(self) -> list[JobSpec]:
+    def stop(self, hurry: Callable[[], bool] = lambda: False) -> list[JobSpec]:
         running = list(self.futures.values())
         self.client.cancel(list(self.futures))
         self.futures.clear()

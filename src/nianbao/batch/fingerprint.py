@@ -12,10 +12,12 @@ A job (one unit-year) reads:
 * its parameters: unit, year, data folder, sections, formats, kernel.
 
 :func:`job_fingerprint` hashes all of these. When a job has finished, :func:`write_stamp` puts
-``.nianbao-batch.json`` in its output folder (last, after every output is in place); a later
-batch skips the job while :func:`up_to_date` holds: same fingerprint, and every output listed
-in the stamp still there. Checking costs a few file reads per job, with no YAML parsed except
-for compiled unit-years.
+``.nianbao-batch.json`` in its output folder (after every output is in place), recording each
+output file's size, modification time and digest; a later batch skips the job while
+:func:`up_to_date` holds: same fingerprint, and every output the stamp lists still the file the
+job wrote (so a folder that ``nianbao report`` has rewritten since, from whatever data, is run
+again). Checking costs a few file reads and stats per job, with no YAML parsed except for
+compiled unit-years.
 """
 
 from __future__ import annotations
@@ -23,28 +25,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 from nianbao import __version__
 from nianbao.atomic import write_atomic
-from nianbao.data.store import unit_year_path
+from nianbao.data.versions import data_inputs, file_digest
 from nianbao.roots import PACKAGE_DIR
 
 STAMP = ".nianbao-batch.json"
-
-_COMPILED = re.compile(r"^compiled_from\s*:", re.MULTILINE)
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return "absent"
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,34 +54,8 @@ def files_digest(paths: Iterable[Path]) -> str:
     h = hashlib.sha256()
     for path in paths:
         h.update(str(path).encode())
-        h.update(_file_digest(Path(path)).encode())
+        h.update(file_digest(Path(path)).encode())
     return h.hexdigest()
-
-
-def compiled_from(text: bytes) -> tuple[str, ...]:
-    """The units a compiled unit-year was summed from (empty for an ordinary one)."""
-    if not _COMPILED.search(text.decode("utf-8", "replace")):
-        return ()
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return ()
-    units = raw.get("compiled_from") if isinstance(raw, dict) else None
-    return tuple(str(u) for u in units) if isinstance(units, list) else ()
-
-
-def data_inputs(data_dir: Path, unit: str, year: int) -> dict[str, str]:
-    """The data files a unit-year's report reads, relative name → content digest ('absent')."""
-    own = unit_year_path(data_dir, unit, year)
-    try:
-        text = own.read_bytes()
-    except FileNotFoundError:
-        return {f"units/{unit}/{year}.yaml": "absent"}
-    inputs = {f"units/{unit}/{year}.yaml": hashlib.sha256(text).hexdigest()}
-    inputs[f"units/{unit}/{year - 1}.yaml"] = _file_digest(unit_year_path(data_dir, unit, year - 1))
-    for member in compiled_from(text):
-        inputs[f"units/{member}/{year}.yaml"] = _file_digest(unit_year_path(data_dir, member, year))
-    return inputs
 
 
 def job_fingerprint(
@@ -134,21 +98,37 @@ def read_stamp(folder: Path) -> dict | None:
 
 
 def up_to_date(folder: Path, fingerprint: str) -> bool:
-    """True when the job that writes ``folder`` last finished with the same inputs and all of its
-    outputs are still there."""
+    """True when the job that writes ``folder`` last finished with the same inputs and every output
+    it wrote is still there, unchanged (same size and time, or else the same digest)."""
     stamp = read_stamp(folder)
     if stamp is None or stamp.get("fingerprint") != fingerprint:
         return False
-    return all((folder / name).exists() for name in stamp.get("outputs", []))
+    outputs = stamp.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return False
+    for name, recorded in outputs.items():
+        path = folder / name
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        if not isinstance(recorded, list) or len(recorded) != 3:
+            return False
+        if [stat.st_size, stat.st_mtime_ns] != recorded[:2] and file_digest(path) != recorded[2]:
+            return False
+    return True
 
 
 def write_stamp(folder: Path, fingerprint: str, outputs: Iterable[Path]) -> None:
-
+    """Record that the job with ``fingerprint`` wrote ``outputs`` (files, or folders of files)."""
+    files = sorted({f for p in outputs for f in (Path(p).rglob("*") if Path(p).is_dir() else [Path(p)]) if f.is_file()})
     stamp = {
         "fingerprint": fingerprint,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "nianbao": __version__,
-        "outputs": sorted(str(Path(p).relative_to(folder)) for p in outputs),
+        "outputs": {
+            f.relative_to(folder).as_posix(): [f.stat().st_size, f.stat().st_mtime_ns, file_digest(f)] for f in files
+        },
     }
     write_atomic(folder / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1) + "\n")
 

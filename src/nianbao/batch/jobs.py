@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.atomic import remove_stale
 from nianbao.run.notebooks import Section
 
 #: Job statuses. ``skipped``: up to date, not run. ``no-data``: nothing to report on.
@@ -82,6 +83,7 @@ def run_job(spec: JobSpec) -> JobResult:
     if uy is None:
         return job.result
     spec.folder.mkdir(parents=True, exist_ok=True)
+    remove_stale(spec.folder)  # what a job killed here before left behind
     outcomes, timed_out = job.run_sections(uy)
     failed = [o.result for o in outcomes if not o.result.ok]
     complete = len(outcomes) == len(spec.sections) and not failed
@@ -224,6 +226,7 @@ class _Job:
         """Every output put in place, then the stamp (or none, when the job is not complete)."""
         from nianbao.batch.fingerprint import remove_stamp, write_stamp
         from nianbao.run.execute import commit
+        from nianbao.run.manifest import write_manifest
 
         spec = self.spec
         results = [commit(o) for o in outcomes]
@@ -237,6 +240,9 @@ class _Job:
             write_stamp(spec.folder, spec.fingerprint, outputs)
         else:
             remove_stamp(spec.folder)
+        write_manifest(spec.folder, unit=spec.unit, year=spec.year, data_dir=spec.data_dir, written=outputs,
+                       sections=[s.stem for s in spec.sections], formats=spec.formats,
+                       failed=[r.stem for r in results if not r.ok], by="nianbao batch")  # fmt: skip
         return results, outputs
 
     def _commit_combined(self, uy, results: list, combined: dict[str, bytes], title: str) -> list[Path]:
@@ -253,16 +259,6 @@ class _Job:
         written = list(write_combined(spec.folder, spec.combined, combined).values())
         self.log.append(f"{spec.combined:<24} {'ok':<6} {'':>7}  " + " ".join(str(p) for p in written))
         return written
-
-
-def remove_temporaries(folder: Path) -> None:
-    """Remove what an interrupted job may leave in its folder: executed notebooks being written
-    (``.NN_name.*.running.ipynb``) and files being replaced (``.name.*.tmp``)."""
-    if not folder.exists():
-        return
-    for pattern in (".*.running.ipynb", ".*.tmp", "csv/*/.*.tmp"):
-        for path in folder.glob(pattern):
-            path.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

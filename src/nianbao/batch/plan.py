@@ -13,9 +13,10 @@ writes them. The batch:
 3. writes each job's log to ``OUT/_batch/logs/<unit>_<year>.log`` and the summary of the batch
    to ``OUT/_batch/summary.csv``.
 
-One job failing, hanging (``timeout``) or losing its worker does not stop the others. Ctrl-C
-stops the batch cleanly (:attr:`BatchResult.interrupted`): finished jobs keep their outputs and
-stamps, the others leave nothing behind, and running the same batch again resumes.
+One job failing, hanging (``timeout``) or losing its worker does not stop the others. Ctrl-C or
+SIGTERM stops the batch cleanly (:attr:`BatchResult.interrupted`), and a second one only hurries
+it: finished jobs keep their outputs and stamps, the others leave nothing behind, the summary
+marks the jobs not run, and running the same batch again resumes.
 """
 
 from __future__ import annotations
@@ -28,15 +29,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.atomic import write_atomic
+from nianbao.atomic import remove_stale, write_atomic
 from nianbao.batch import fingerprint as fp
 from nianbao.batch.jobs import FAILED, NO_DATA, OK, RETRYING, SKIPPED, TIMEOUT, JobResult, JobSpec
 from nianbao.data.store import DataStore
 from nianbao.data.units import registry_for
 from nianbao.errors import NianbaoError
-from nianbao.roots import NOTEBOOKS_DIR, outputs_dir, resolve_data_dir
+from nianbao.roots import SPEC_FILE, inside, notebooks_dir, output_tree, resolve_data_dir
+from nianbao.run import stopping
 from nianbao.run.execute import DEFAULT_CELL_TIMEOUT
-from nianbao.run.notebooks import SPEC_FILE, ReportSpec, check_formats, read_spec, resolve_kernel, select_sections
+from nianbao.run.layout import check_output_folder
+from nianbao.run.manifest import check_same_data
+from nianbao.run.notebooks import ReportSpec, check_formats, read_spec, resolve_kernel, select_sections
 
 BATCH_FOLDER = "_batch"  # inside OUT; unit ids start with a letter, so it is never a unit's folder
 NOT_RUN = "not-run"  # the batch was stopped before the job started
@@ -134,11 +138,12 @@ def plan_batch(
     unit_ids = select_units(store, units, parents)
     wanted_years = list(years) if years is not None else None
     kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
-    out_root = outputs_dir(out)
+    check_output_folder(out)
+    out_root = output_tree(out, data_root)
     combined = spec.combined if (spec.combined and fmts and len(chosen) == len(spec.sections)) else ""
 
     registry = registry_for(data_root)
-    shared = fp.shared_digest([s.notebook for s in chosen], spec_path or NOTEBOOKS_DIR / SPEC_FILE, registry.path)
+    shared = fp.shared_digest([s.notebook for s in chosen], spec_path or notebooks_dir() / SPEC_FILE, registry.path)
     context = _JobContext(store, out_root, kernel_name, fmts, chosen, combined, shared, spec.title)
     plan = BatchPlan([], [], [], [], out_root, data_root, kernel_name)
     for unit in unit_ids:
@@ -171,7 +176,8 @@ class _JobContext:
         if year not in self.store.years(unit):
             plan.missing.append(JobResult(unit, year, NO_DATA, message=f"no data file {self.store.path(unit, year)}"))
             return
-        folder = self.out / unit / str(year)
+        folder = inside(self.out, unit, str(year))
+        check_same_data(folder, self.store.root)  # a folder holds the outputs of one data folder
         parameters = {
             "unit": unit, "year": year, "data_dir": str(self.store.root), "sections": [s.stem for s in self.sections],
             "formats": list(self.formats), "kernel": self.kernel, "combined": self.combined,
@@ -238,29 +244,30 @@ def execute_plan(
         backend = LocalPool(workers or 2, plan.kernel)
         name, n_workers = "local", min(backend.size, max(1, len(plan.specs)))
     peaks: dict[int, tuple[float, float]] = {}
-    try:
-        for result in backend.run(plan.specs, on_start=lambda s: emit("start", s)):
-            key = result.key
-            attempts_log[key] = attempts_log.get(key, "") + result.log
-            if result.worker_pid is not None:
-                old = peaks.get(result.worker_pid, (0.0, 0.0))
-                peaks[result.worker_pid] = (max(old[0], result.worker_peak_mb), max(old[1], result.kernel_peak_mb))
-            if result.status == RETRYING:
-                emit("retry", result)
-                continue
-            done[key] = result
-            _write_log(logs, result, attempts_log[key])
-            emit("end", result)
-    except KeyboardInterrupt:
-        interrupted = True
-        for spec in backend.stop():
-            done.setdefault(
-                spec.key, JobResult(spec.unit, spec.year, NOT_RUN, message="interrupted while running; nothing written")
-            )
-    results = [done.get(key) or _not_run(key) for key in plan.order]
-    batch = BatchResult(results, time.perf_counter() - started, plan.out, interrupted=interrupted,
-                        backend=name, workers=n_workers, peaks=peaks)  # fmt: skip
-    batch.summary = write_summary(batch, plan.out / BATCH_FOLDER / "summary.csv", logs)
+    remove_stale(plan.out / BATCH_FOLDER)  # what a batch killed before left behind
+    with stopping.requests():  # SIGTERM stops the batch as Ctrl-C does; a second request hurries it
+        try:
+            for result in backend.run(plan.specs, on_start=lambda s: emit("start", s)):
+                key = result.key
+                attempts_log[key] = attempts_log.get(key, "") + result.log
+                if result.worker_pid is not None:
+                    old = peaks.get(result.worker_pid, (0.0, 0.0))
+                    peaks[result.worker_pid] = (max(old[0], result.worker_peak_mb), max(old[1], result.kernel_peak_mb))
+                if result.status == RETRYING:
+                    emit("retry", result)
+                    continue
+                done[key] = result
+                _write_log(logs, result, attempts_log[key])
+                emit("end", result)
+        except KeyboardInterrupt:
+            interrupted = True
+            for spec in backend.stop(hurry=lambda: stopping.count() > 1):
+                done.setdefault(spec.key, JobResult(spec.unit, spec.year, NOT_RUN,
+                                                    message="interrupted while running; nothing written"))  # fmt: skip
+        results = [done.get(key) or _not_run(key) for key in plan.order]
+        batch = BatchResult(results, time.perf_counter() - started, plan.out, interrupted=interrupted,
+                            backend=name, workers=n_workers, peaks=peaks)  # fmt: skip
+        batch.summary = write_summary(batch, plan.out / BATCH_FOLDER / "summary.csv", logs)
     return batch
 
 

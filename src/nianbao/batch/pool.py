@@ -11,11 +11,13 @@ a warm kernel (:func:`nianbao.run.worker.warm_up`); it then runs job after job
   job's remaining time, so this is a worker stuck outside a cell) has its worker killed and is
   reported as timed out;
 * :meth:`LocalPool.stop` (Ctrl-C) sends SIGTERM, which a worker holds while it puts a finished
-  job's outputs in place, then SIGKILL to whatever is left, and removes temporary files of the
-  jobs that were running.
+  job's outputs in place, then SIGKILL to whatever is left after :data:`STOP_WAIT` seconds, or at
+  once when asked to hurry (a second Ctrl-C), and removes temporary files of the jobs that were
+  running.
 
 Workers ignore SIGINT: Ctrl-C in a terminal reaches the whole process group, and it is the
-parent's to decide what stopping means.
+parent's to decide what stopping means. A worker, and its kernel, die with the parent when it is
+killed (:mod:`nianbao.run.lifeline`).
 """
 
 from __future__ import annotations
@@ -29,13 +31,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from multiprocessing.connection import wait
 
-from nianbao.batch.jobs import FAILED, RETRYING, TIMEOUT, JobResult, JobSpec, remove_temporaries
+from nianbao.atomic import remove_stale
+from nianbao.batch.jobs import FAILED, RETRYING, TIMEOUT, JobResult, JobSpec
 
 GRACE = 30.0  # seconds past a job's timeout before its worker is killed
 STOP_WAIT = 10.0  # seconds stopping workers get to finish putting outputs in place
 
 
-def _worker_main(conn, kernel: str) -> None:
+def _worker_main(conn, kernel: str, parent_pid: int) -> None:
+    from nianbao.run import lifeline
+
+    lifeline.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
     from nianbao.batch import jobs
@@ -66,7 +72,9 @@ def _exit_on_term(signum, frame):
 class _Worker:
     def __init__(self, context, kernel: str):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, kernel), daemon=True, name="nianbao-worker")
+        self.process = context.Process(
+            target=_worker_main, args=(child, kernel, os.getpid()), daemon=True, name="nianbao-worker"
+        )
         self.process.start()
         child.close()
         self.spec: JobSpec | None = None
@@ -132,8 +140,8 @@ class LocalPool:
                 if worker.conn in ready or worker.process.sentinel in ready:
                     result, alive = self._receive(worker)
                 elif worker.overdue(now):
-                    worker.kill()  # its kernel notices its parent is gone and exits
-                    remove_temporaries(spec.folder)
+                    worker.kill()  # its kernel dies with it
+                    remove_stale(spec.folder)
                     result, alive = (
                         _lost(
                             spec, TIMEOUT, f"the job took longer than {spec.job_timeout:g} s; its worker was stopped"
@@ -170,7 +178,7 @@ class LocalPool:
         worker.spec = None
         code = worker.process.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        remove_temporaries(spec.folder)
+        remove_stale(spec.folder)
         return _lost(spec, FAILED, f"the worker process died during the job ({how})", retryable=True), False
 
     def close(self) -> None:
@@ -186,21 +194,25 @@ class LocalPool:
                 worker.process.kill()
         self.workers = []
 
-    def stop(self) -> list[JobSpec]:
+    def stop(self, hurry: Callable[[], bool] = lambda: False) -> list[JobSpec]:
         """Stop every worker now (Ctrl-C); returns the jobs that were running, whose temporary
-        files are removed. A job that was putting its outputs in place finishes doing so."""
+        files are removed. A job that was putting its outputs in place finishes doing so, unless
+        ``hurry()`` turns true meanwhile (the workers left are then killed at once)."""
         interrupted = [w.spec for w in self.workers if w.spec is not None]
         for worker in self.workers:
             if worker.process.is_alive():
                 os.kill(worker.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_WAIT
+        alive = [w.process for w in self.workers]
+        while alive and time.monotonic() < deadline and not hurry():
+            wait([p.sentinel for p in alive], timeout=0.1)
+            alive = [p for p in alive if p.is_alive()]
+        for process in alive:
+            process.kill()
         for worker in self.workers:
-            worker.process.join(max(0.1, deadline - time.monotonic()))
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(5)
+            worker.process.join(5)
         for spec in interrupted:
-            remove_temporaries(spec.folder)
+            remove_stale(spec.folder)
         self.workers = []
         self.running.clear()
         return interrupted

@@ -53,6 +53,26 @@ def years(text: str) -> list[int] | None:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def year(text: str) -> int:
+    """An argparse type: one reporting year (a whole number in the range data files may hold)."""
+    from nianbao.data.model import FIRST_YEAR, LAST_YEAR
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2021, got {text!r}") from None
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
+    return value
+
+
+def scheduler_address(text: str) -> str:
+    """An argparse type: a Dask scheduler's address, ``tcp://HOST:PORT`` (or tls://, ws://, wss://)."""
+    if not re.fullmatch(r"(tcp|tls|ws|wss|ucx|inproc)://[^\s/:]+(:\d{1,5})?/?", text.strip()):
+        raise argparse.ArgumentTypeError(f"expected a scheduler address such as tcp://HOST:8786, got {text!r}")
+    return text.strip()
+
+
 def year_span(text: str) -> tuple[int, int]:
     """An argparse type: a range of consecutive years ``FIRST-LAST`` (or one year) → (first, last)."""
     chosen = years(text)

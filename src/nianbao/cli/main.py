@@ -17,22 +17,29 @@ and returns the exit code). Every subcommand is a module in the package
 (``NAME`` may override the subcommand's name, which defaults to the module's name with ``_``
 turned into ``-``.) :func:`register` adds a subcommand from code.
 
-Exit codes: 0 all fine, 1 something failed (e.g. a section notebook), 2 usage or data errors.
-A :class:`~nianbao.errors.NianbaoError` is printed as a one-line message, without a traceback.
+Exit codes: 0 all fine; 1 what was given is wrong or something failed (a data file, workbook or
+page that breaks the format or the rules, a file that cannot be read or written, a section
+notebook that failed); 2 the command line asks for something that cannot be done (see
+:mod:`nianbao.errors`). :func:`main` is the one error boundary: every expected failure
+(:class:`~nianbao.errors.NianbaoError`, :class:`OSError` such as permission denied or a
+read-only folder, text that cannot be decoded, memory exhausted) becomes a message naming the
+file, without a traceback; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, NianbaoError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "COMMANDS", "build_parser", "main", "register"]
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
@@ -95,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nianbao", description="Government information disclosure annual reports from parameterized notebooks."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an error, show its traceback (for bug reports)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
         p = sub.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(p)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         p.set_defaults(handler=command.handler)
     return parser
 
@@ -108,12 +117,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)  # exits with 2 on usage errors
     try:
         return int(options.handler(options))
-    except NianbaoError as exc:
-        print(f"nianbao {options.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if options.debug:
+            raise
+        code, message = explain(exc)
+        print(f"nianbao {options.command}: error: {message}", file=sys.stderr)
+        return code
+
+
+def explain(exc: BaseException) -> tuple[int, str]:
+    """(exit code, message) for an error that stopped a command."""
+    if isinstance(exc, NianbaoError):
+        return exc.exit_code, str(exc)
+    if isinstance(exc, OSError):
+        return EXIT_FAILED, os_message(exc)
+    if isinstance(exc, UnicodeError):
+        return EXIT_FAILED, f"text that is not in the expected encoding: {exc}"
+    if isinstance(exc, MemoryError):
+        return EXIT_FAILED, "out of memory: the input is too large to handle on this machine"
+    first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return (
+        EXIT_FAILED,
+        f"internal error: {type(exc).__name__}: {first} (run again with --debug for the traceback, and report it)",
+    )
+
+
+def os_message(exc: OSError) -> str:
+    """An :class:`OSError` as one line: the file, what went wrong, and what to do."""
+    what = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "no space left on the device",
+        errno.ENOENT: "no such file or folder",
+        errno.ENOTDIR: "a file where a folder was expected",
+        errno.EISDIR: "a folder where a file was expected",
+        errno.EEXIST: "already exists",
+    }.get(exc.errno or -1, exc.strerror or str(exc))
+    files = " → ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+    hint = (
+        " (check the folder's owner and permissions)" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else ""
+    )
+    return f"{files}: {what}{hint}" if files else f"{what}{hint}"
 
 
 if __name__ == "__main__":

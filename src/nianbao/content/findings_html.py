@@ -18,7 +18,7 @@ from nianbao.rules.check import findings_for
 from nianbao.rules.findings import Finding
 
 TEMPLATE = "findings.html.j2"
-SEVERITY_LABELS = {fnd.ERROR: "错误", fnd.WARNING: "提示"}
+SEVERITY_LABELS = {fnd.ERROR: "错误", fnd.WARNING: "提示", fnd.UNVERIFIABLE: "无法复核"}
 HEADERS = ["级别", "规则", "位置", "公布值", "应为", "说明"]
 WORDS = {"blank": "（空白）", "quote": "原文：", "formula": "规则："}
 

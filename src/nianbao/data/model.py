@@ -19,6 +19,8 @@ Value = int | Decimal
 STATEMENT_KINDS = ("share", "rate", "change", "count")
 #: The narrative's keys in a data file, in report order.
 NARRATIVE_KEYS = ("overview", "problems", "measures", "other")
+#: The reporting years a data file may hold (the first local disclosure reports date from the 2000s).
+FIRST_YEAR, LAST_YEAR = 1990, 2099
 
 
 @dataclass

@@ -2,8 +2,11 @@
 spaces and no-break spaces are accepted; a unit or other text in a number cell is not.
 
 :func:`read_number` never guesses: 「251000元」 is reported as a number with a unit, not read as
-251000. Callers (the workbook importer, the audit of published pages) turn the problem codes into
-their own located messages.
+251000. Digits are read from a whitelist of forms (ASCII and full-width, :data:`DIGIT_FORMS`),
+never through Unicode normalisation of the whole text: NFKC would turn the footnote mark of
+「3541¹」 into a digit (35411) and the enclosed 「⑫」 into 12; such a cell is reported instead
+(:data:`ODD_DIGIT`). Chinese numerals are not read in number cells. Callers (the workbook
+importer, the audit of published pages) turn the problem codes into their own located messages.
 """
 
 from __future__ import annotations
@@ -19,14 +22,20 @@ MAX_VALUE = 999_999_999
 #: Marks people put in a cell to say "nothing" or "not published".
 DASHES = frozenset({"—", "——", "-", "--", "－", "–", "/", "／", "\\"})
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
-_UNIT = re.compile(r"^[+-]?[\d,.]+\s*(万元|元|万|件|项|个|次|人次|条|%|％)$")
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]+\.[0-9]+$")
+_UNIT = re.compile(r"^[+-]?[0-9,.]+\s*(万元|元|万|件|项|个|次|人次|条|%|％)$")
+
+#: The forms of digits and signs a number may be typed in, and what each stands for: ASCII,
+#: full-width (Chinese input methods), and the minus signs and separators that come with them.
+DIGIT_FORMS = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "，": ",", "．": ".", "－": "-", "＋": "+", "−": "-", "％": "%"}
+)
 
 # problem codes
-BLANK, DASH, TEXT, WITH_UNIT, NEGATIVE, NOT_WHOLE, TOO_LARGE = (
-    "blank", "dash", "text", "with_unit", "negative", "not_whole", "too_large",
+BLANK, DASH, TEXT, WITH_UNIT, NEGATIVE, NOT_WHOLE, TOO_LARGE, ODD_DIGIT = (
+    "blank", "dash", "text", "with_unit", "negative", "not_whole", "too_large", "odd_digit",
 )  # fmt: skip
 
 MESSAGES = {
@@ -37,6 +46,7 @@ MESSAGES = {
     NEGATIVE: "a count cannot be negative",
     NOT_WHOLE: "not a whole number",
     TOO_LARGE: f"implausibly large (more than {MAX_VALUE})",
+    ODD_DIGIT: "a number with a character that is no ordinary digit (a footnote mark, an enclosed or superscript number): type the number only",
 }
 
 #: The same, as report text (for findings of an audit).
@@ -48,6 +58,7 @@ NOTES = {
     NEGATIVE: "计数不能为负数",
     NOT_WHOLE: "计数应为整数",
     TOO_LARGE: f"数值大得不合理（超过{MAX_VALUE}）",
+    ODD_DIGIT: "数字中含有非普通数字的字符（脚注标记、上标或带圈数字），无法作为数值读取",
 }
 
 
@@ -63,18 +74,40 @@ class Reading:
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width (NFKC) and no spaces of any kind."""
+    """A label as compared: full-width to half-width (NFKC) and no spaces of any kind. For labels
+    only; numbers are read with :func:`digits`."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def digits(text: str) -> str:
+    """A number's text with its whitelisted digit forms made ASCII and its spaces removed;
+    every other character is kept as it is (and so is not read as a digit)."""
+    return _SPACES.sub("", str(text)).translate(DIGIT_FORMS)
+
+
+def _odd_digit(text: str) -> bool:
+    """True when ``text`` holds a character that counts as a digit or number in Unicode but is not
+    one of :data:`DIGIT_FORMS` (superscripts, circled or Arabic-Indic digits, fractions, ...)."""
+    return any(
+        not ("0" <= ch <= "9") and unicodedata.numeric(ch, None) is not None and not _is_chinese_numeral(ch)
+        for ch in text
+    )
+
+
+def _is_chinese_numeral(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch == "〇"
 
 
 def read_number(text: str, kind: str = "count") -> Reading:
     """Read a count (``count``), a signed whole number (``change``) or an amount (``amount``)."""
     shown = _SPACES.sub(" ", str(text)).strip()
-    t = normalize(shown)
+    t = digits(shown)
     if not t:
         return Reading(shown, None, BLANK)
-    if t in DASHES:
+    if t in DASHES or normalize(shown) in DASHES:
         return Reading(shown, None, DASH)
+    if _odd_digit(t):
+        return Reading(shown, None, ODD_DIGIT)
     if _GROUPED.match(t):
         t = t.replace(",", "")
     if _INTEGER.match(t):

@@ -1,7 +1,10 @@
 """Reading a unit-year data file (YAML): every key checked, every error located.
 
-Layout and format: ``data/README.md``. A file that breaks the format raises :class:`DataError`
-naming the file and the key (``table_b.granted.total``); nothing is guessed.
+Layout and format: ``data/README.md``. The file is read strictly (:mod:`nianbao.data.yamlfile`:
+UTF-8, no duplicate keys), checked against its schema (:mod:`nianbao.data.validation`: known
+keys, types, ranges), then read here with what the schema cannot say (the rows of the file's
+format version, references that must resolve). A file that breaks the format raises
+:class:`DataError` naming the file and the key (``table_b.granted.total``); nothing is guessed.
 """
 
 from __future__ import annotations
@@ -10,14 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nianbao.data.model import NARRATIVE_KEYS, STATEMENT_KINDS, Figure, NarrativeItem, Statement, UnitYear
+from nianbao.data.validation import validate_data_file
+from nianbao.data.yamlfile import read_yaml
 from nianbao.errors import DataError
 from nianbao.format import schema
-
-# libyaml's loader when PyYAML has it (several times faster on many files), else the Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Reader:
@@ -88,14 +88,9 @@ def load_unit_year(path: Path | str) -> UnitYear:
 
 
 def _load_yaml(path: Path) -> dict:
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such data file", path=path) from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}", path=path) from None
-    if not isinstance(raw, dict):
-        raise DataError(f"{path}: expected a mapping at the top level", path=path)
+    """The file's values, checked against the data file's schema (types, ranges, known keys)."""
+    raw = read_yaml(path, "data file")
+    validate_data_file(raw, path)
     return raw
 
 
@@ -213,12 +208,36 @@ def _statements(r: _Reader, raw: dict, uy: UnitYear) -> None:
             )
         for ref_key in ("numerator", "denominator") + (("subject",) if st.kind == "count" else ()):
             ref = getattr(st, ref_key)
-            if ref is not None:
-                try:
-                    uy.resolve(ref)
-                except (ValueError, IndexError, KeyError):
-                    raise r.fail(f"{where}.{ref_key}", f"cannot resolve reference {ref!r}") from None
+            problem = reference_problem(uy, ref) if ref is not None else None
+            if problem:
+                raise r.fail(f"{where}.{ref_key}", f"cannot resolve reference {ref!r}: {problem}")
         uy.statements[st.id] = st
+
+
+def reference_problem(uy: UnitYear, ref: str) -> str | None:
+    """Why ``ref`` names no cell of ``uy``'s format (or no figure of ``uy``); None when it does."""
+    head, _, rest = ref.partition(".")
+    row, _, col = rest.partition(".")
+    spec = uy.spec
+    if head == "F":
+        return None if row in uy.figures else f"no figure {row!r} in this file"
+    rows, cols = {
+        "B": (spec.table_b.row_ids, schema.TABLE_B_COLUMN_IDS),
+        "BG": (tuple(g.id for g in spec.table_b.groups), schema.TABLE_B_COLUMN_IDS),
+        "C": ((*schema.TABLE_C_BLOCK_IDS, "litigation"), schema.TABLE_C_COLUMN_IDS),
+        "A": (tuple(x.id for b in spec.table_a.blocks for x in b.rows), ()),
+    }.get(head, ((), ()))
+    if not rows:
+        return "it must start with B., BG., C., A. or F."
+    if row not in rows:
+        return f"no row {row!r} in the {uy.format_version} format; rows are {', '.join(rows)}"
+    if head == "A":
+        cols = tuple(c.id for c in spec.table_a.block_of(row).columns)
+        if not col:
+            return f"a Table A reference names its column too: {', '.join(cols)}"
+    if col and col not in cols:
+        return f"no column {col!r}; columns are {', '.join(cols)}"
+    return None
 
 
 def _statement(r: _Reader, item: dict, where: str) -> Statement:
@@ -231,6 +250,8 @@ def _statement(r: _Reader, item: dict, where: str) -> Statement:
         value = Decimal(str(item["value"]))
     except Exception:
         raise r.fail(f"{where}.value", f"expected a number as published, found {item['value']!r}") from None
+    if not value.is_finite():
+        raise r.fail(f"{where}.value", f"expected a number as published, found {item['value']!r}")
     return Statement(
         id=str(item["id"]),
         kind=item["kind"],

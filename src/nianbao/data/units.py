@@ -12,13 +12,27 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from nianbao.data.yamlfile import read_yaml
 from nianbao.errors import DataError, UnitError
 from nianbao.format import schema
 from nianbao.roots import REGISTRY_FILE, default_registry_path
 
-_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+#: A unit id: what names a unit's folder under ``units/`` and under the outputs, so a closed
+#: vocabulary: lower-case ascii letters, digits, ``_`` and ``-``, starting with a letter.
+UNIT_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+UNIT_ID_RULE = "lower-case ascii letters, digits, '_' or '-', starting with a letter (at most 64)"
+
+
+def is_unit_id(value: object) -> bool:
+    """True when ``value`` may be a unit id (and so a folder name)."""
+    return isinstance(value, str) and UNIT_ID.fullmatch(value) is not None
+
+
+def check_unit_id(value: object, where: str = "unit") -> str:
+    """``value`` when it is a valid unit id, else :class:`UnitError` naming ``where`` it came from."""
+    if not is_unit_id(value):
+        raise UnitError(f"{where}: {value!r} is not a unit id ({UNIT_ID_RULE}) nor a unit of the registry")
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -95,52 +109,68 @@ def registry_for(data_dir: Path | str | None) -> Registry:
     return load_registry()
 
 
+_ENTRY_KEYS = ("id", "name", "full_name", "level", "parent", "aliases")
+
+
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: Path, _mtime: int) -> Registry:
     def fail(where: str, message: str) -> DataError:
         return DataError(f"{path}: {where}: {message}", path=path, location=where)
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such registry file", path=path) from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}", path=path) from None
+    raw = read_yaml(path, "registry file")  # UTF-8, no duplicate keys, no aliases
     entries = raw.get("units") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         raise fail("units", "expected a list of units")
+    unknown = sorted(str(k) for k in raw if k != "units")
+    if unknown:
+        raise fail(unknown[0], "unknown key; a registry holds only 'units'")
     units: list[Unit] = []
     seen: dict[str, str] = {}
     for i, entry in enumerate(entries):
-        where = f"units[{i}]"
-        if not isinstance(entry, dict):
-            raise fail(where, "expected a mapping with id, name, level (and parent)")
-        for key in ("id", "name", "level"):
-            if not entry.get(key):
-                raise fail(where, f"missing {key!r}")
-        uid = str(entry["id"])
-        where = f"units[{i}] ({uid})"
-        if not _ID.match(uid):
-            raise fail(where, "an id is lower-case ascii letters, digits, '_' or '-', starting with a letter")
-        if entry["level"] not in schema.UNIT_LEVELS:
-            raise fail(where, f"level must be one of {list(schema.UNIT_LEVELS)}, found {entry['level']!r}")
-        aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list):
-            raise fail(where, "aliases must be a list of names")
-        unit = Unit(
-            id=uid,
-            name=str(entry["name"]),
-            level=str(entry["level"]),
-            parent=str(entry["parent"]) if entry.get("parent") else None,
-            full_name=str(entry["full_name"]) if entry.get("full_name") else None,
-            aliases=tuple(str(a) for a in aliases),
-        )
+        unit = _entry(entry, f"units[{i}]", fail)
         for key in unit.keys:
-            if key in seen and seen[key] != uid:
-                raise fail(where, f"{key!r} already names unit {seen[key]!r}")
-            seen[key] = uid
+            if key in seen and seen[key] != unit.id:
+                raise fail(f"units[{i}] ({unit.id})", f"{key!r} already names unit {seen[key]!r}")
+            seen[key] = unit.id
         units.append(unit)
-    ids = {u.id for u in units}
+    _check_parents(units, fail)
+    return Registry(units, path)
+
+
+def _entry(entry: object, where: str, fail) -> Unit:
+    """One unit of the registry, every key checked."""
+    if not isinstance(entry, dict):
+        raise fail(where, "expected a mapping with id, name, level (and parent)")
+    for key in ("id", "name", "level"):
+        if not entry.get(key):
+            raise fail(where, f"missing {key!r}")
+    uid = str(entry["id"])
+    where = f"{where} ({uid})"
+    if not is_unit_id(uid):
+        raise fail(where, f"an id is {UNIT_ID_RULE}")
+    extra = sorted(str(k) for k in entry if k not in _ENTRY_KEYS)
+    if extra:
+        raise fail(where, f"unknown key(s) {extra}; a unit has {', '.join(_ENTRY_KEYS)}")
+    if entry["level"] not in schema.UNIT_LEVELS:
+        raise fail(where, f"level must be one of {list(schema.UNIT_LEVELS)}, found {entry['level']!r}")
+    aliases = entry.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+        raise fail(where, "aliases must be a list of names")
+    names = [entry["name"], entry.get("full_name") or ""]
+    if not all(isinstance(n, (str, int)) for n in names):
+        raise fail(where, "name and full_name must be texts")
+    return Unit(
+        id=uid,
+        name=str(entry["name"]),
+        level=str(entry["level"]),
+        parent=str(entry["parent"]) if entry.get("parent") else None,
+        full_name=str(entry["full_name"]) if entry.get("full_name") else None,
+        aliases=tuple(str(a) for a in aliases),
+    )
+
+
+def _check_parents(units: list[Unit], fail) -> None:
+    ids = {u.id: u for u in units}
     for u in units:
         if u.parent is not None and u.parent not in ids:
             raise fail(f"unit {u.id}", f"parent {u.parent!r} is not in the registry")
@@ -150,5 +180,4 @@ def _load_cached(path: Path, _mtime: int) -> Registry:
             if cur.parent in chain:
                 raise fail(f"unit {u.id}", f"parents form a cycle through {cur.parent!r}")
             chain.add(cur.parent)
-            cur = next(x for x in units if x.id == cur.parent)
-    return Registry(units, path)
+            cur = ids[cur.parent]

@@ -11,7 +11,8 @@ import yaml
 
 from nianbao.atomic import write_atomic
 from nianbao.data.model import NARRATIVE_KEYS, UnitYear
-from nianbao.data.store import unit_year_path
+from nianbao.data.store import writable_path
+from nianbao.data.validation import validate_data_file
 from nianbao.format import schema
 
 
@@ -159,9 +160,9 @@ def _narrative(uy: UnitYear) -> list[str]:
 
 
 def save_unit_year(uy: UnitYear, data_dir: Path | str) -> Path:
-    """Write ``uy`` to its place under ``data_dir``, atomically, after checking it reads back."""
-    path = unit_year_path(Path(data_dir), uy.unit, uy.year)
+    """Write ``uy`` to its place under ``data_dir`` (a valid unit id and year, inside the folder),
+    atomically, after checking that it reads back as a valid data file."""
+    path = writable_path(Path(data_dir), uy.unit, uy.year)
     text = dump_unit_year(uy)
-    tmp_check = yaml.safe_load(text)  # refuse to write what we could not read back
-    assert tmp_check["unit"] == uy.unit
+    validate_data_file(yaml.safe_load(text), path)  # refuse to write what could not be read back
     return write_atomic(path, text)

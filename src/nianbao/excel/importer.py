@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from nianbao.data import numbers
-from nianbao.data.model import UnitYear
-from nianbao.errors import DataError
+from nianbao.data.model import FIRST_YEAR, LAST_YEAR, UnitYear
+from nianbao.data.units import UNIT_ID_RULE, is_unit_id
+from nianbao.errors import DataError, MissingInput
 from nianbao.excel.layout import (
     INFO_ROWS,
     INFO_SHEET,
@@ -33,9 +33,9 @@ from nianbao.excel.layout import (
     SheetLayout,
     workbook_layout,
 )
+from nianbao.excel.reading import Book, Sheet, Unreadable, open_book
 from nianbao.format import schema
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _EXCEL_ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 _MAX_LABEL_PROBLEMS = 6  # per sheet; after that, one line says how many more
 
@@ -72,7 +72,7 @@ def read_workbook(path: Path | str, *, unit: str | None = None, year: int | None
     only for a workbook without nianbao's hidden sheet).
     """
     path = Path(path)
-    wb, cached = _open(path)
+    wb = _open(path)
     problems: list[tuple[str, str]] = []
     meta = _meta(wb, unit, year, problems)
     if meta is None:
@@ -80,7 +80,7 @@ def read_workbook(path: Path | str, *, unit: str | None = None, year: int | None
     uy = UnitYear(meta["unit"], meta["unit_name"], meta["year"], meta["format_version"], source=f"导入自 {path.name}")
     imported = Imported(uy, path)
     for layout in workbook_layout(uy.format_version):
-        if layout.name not in wb.sheetnames:
+        if layout.name not in wb.sheets:
             problems.append(
                 (
                     layout.name,
@@ -88,10 +88,10 @@ def read_workbook(path: Path | str, *, unit: str | None = None, year: int | None
                 )
             )
             continue
-        ws, values = wb[layout.name], cached[layout.name]
+        ws = wb.sheets[layout.name]
         if _check_labels(ws, layout, problems):
             _check_merges(ws, layout, problems)
-            _read_inputs(ws, values, layout, imported, problems)
+            _read_inputs(ws, layout, imported, problems)
     if problems:
         raise WorkbookError(path, problems)
     return imported
@@ -102,62 +102,26 @@ def read_workbook(path: Path | str, *, unit: str | None = None, year: int | None
 # ---------------------------------------------------------------------------------------------
 
 
-def _open(path: Path):
-    import openpyxl
-
-    def refuse(message: str) -> WorkbookError:
-        return WorkbookError(path, [("", message)])
-
-    if not path.exists():
-        raise refuse("no such file")
-    if path.is_dir():
-        raise refuse("is a folder, not a workbook")
-    head = path.read_bytes()[:8]
-    if not head:
-        raise refuse("the file is empty (0 bytes): not a workbook")
-    if head == _OLE_MAGIC:
-        raise refuse("an old binary .xls workbook: open it in Excel or WPS and save it as .xlsx")
-    if not zipfile.is_zipfile(path):
-        raise refuse(
-            "not an Excel workbook (.xlsx): the file is not a zip package; was a web page or text saved with the .xlsx name?"
-        )
+def _open(path: Path) -> Book:
     try:
-        return openpyxl.load_workbook(path, data_only=False), openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:
-        raise refuse(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        return open_book(path, [META_SHEET, INFO_SHEET, *SHEET_NAMES.values()])
+    except Unreadable as exc:
+        error = WorkbookError(path, [("", str(exc))])
+        if not path.is_file():  # named on the command line, but no workbook there: a usage error
+            error.exit_code = MissingInput.exit_code
+        raise error from None
 
 
-def _meta(wb, unit: str | None, year: int | None, problems: list[tuple[str, str]]) -> dict | None:
-    if META_SHEET in wb.sheetnames:
-        ws = wb[META_SHEET]
-        meta = {key: ws.cell(row, 2).value for key, row in META_ROWS.items()}
-        where = {key: f"{META_SHEET}!B{row}" for key, row in META_ROWS.items()}
-        if meta["template"] != TEMPLATE_MARK:
-            problems.append(
-                (
-                    where["template"],
-                    f"not a workbook made by `nianbao template` (expected {TEMPLATE_MARK!r}, found {meta['template']!r})",
-                )
-            )
+def _meta(wb: Book, unit: str | None, year: int | None, problems: list[tuple[str, str]]) -> dict | None:
+    """The unit, year and version the workbook is for; None (with the problem) when unknown."""
+    where: dict[str, str] = {}
+    if META_SHEET in wb.sheets:
+        meta, where = _recorded(wb.sheets[META_SHEET], problems)
+        if meta is None:
             return None
-        if not isinstance(meta["year"], int):
-            problems.append((where["year"], f"the recorded year is not a year: {meta['year']!r}"))
-            return None
-        if meta["format_version"] not in schema.FORMAT_VERSIONS:
-            problems.append((where["format_version"], f"unknown format version {meta['format_version']!r}"))
-            return None
-        if not meta["unit"]:
-            problems.append((where["unit"], "no unit recorded"))
-            return None
-        meta["unit"], meta["unit_name"] = str(meta["unit"]), str(meta["unit_name"] or meta["unit"])
     elif unit and year:
-        meta = {
-            "unit": unit,
-            "unit_name": unit,
-            "year": int(year),
-            "format_version": schema.format_version_for_year(int(year)),
-        }
-        where = {}
+        meta = {"unit": unit, "unit_name": unit, "year": int(year),
+                "format_version": schema.format_version_for_year(int(year))}  # fmt: skip
     else:
         problems.append(
             (
@@ -167,15 +131,15 @@ def _meta(wb, unit: str | None, year: int | None, problems: list[tuple[str, str]
             )
         )
         return None
-    if INFO_SHEET in wb.sheetnames:
-        info = wb[INFO_SHEET]
+    if INFO_SHEET in wb.sheets:
+        info = wb.sheets[INFO_SHEET]
         for key in ("unit", "year"):
-            shown = info.cell(INFO_ROWS[key], 2).value
+            shown = info.value(f"B{INFO_ROWS[key]}")
             if shown is not None and str(shown).strip() != str(meta[key]):
                 problems.append(
                     (
                         f"{INFO_SHEET}!B{INFO_ROWS[key]}",
-                        f"says {key} {shown!r}, but the workbook was made for "
+                        f"says {key} {_short(shown)}, but the workbook was made for "
                         f"{meta[key]!r} (recorded in its sheet {META_SHEET!r}); make a new template with `nianbao template`",
                     )
                 )
@@ -186,6 +150,36 @@ def _meta(wb, unit: str | None, year: int | None, problems: list[tuple[str, str]
     if year is not None and int(year) != meta["year"]:
         problems.append((where.get("year", ""), f"the workbook is for year {meta['year']}, not {year}"))
     return meta
+
+
+def _short(value: object) -> str:
+    """A cell's value as shown in a message: its repr, cut short (a cell may hold 32,767 characters)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _recorded(ws: Sheet, problems: list[tuple[str, str]]) -> tuple[dict | None, dict[str, str]]:
+    """What the hidden sheet records, each value checked: it decides where the import writes."""
+    meta = {key: ws.value(f"B{row}") for key, row in META_ROWS.items()}
+    where = {key: f"{META_SHEET}!B{row}" for key, row in META_ROWS.items()}
+    year = meta["year"]
+    if meta["template"] != TEMPLATE_MARK:
+        problem = ("template", f"not a workbook made by `nianbao template` (expected {TEMPLATE_MARK!r}, found "
+                               f"{_short(meta['template'])})")  # fmt: skip
+    elif isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        problem = ("year", f"the recorded year is not a reporting year ({FIRST_YEAR}–{LAST_YEAR}): {_short(year)}")
+    elif meta["format_version"] not in schema.FORMAT_VERSIONS:
+        problem = ("format_version", f"unknown format version {_short(meta['format_version'])}")
+    elif not meta["unit"]:
+        problem = ("unit", "no unit recorded")
+    elif not is_unit_id(meta["unit"]):
+        problem = ("unit", f"the recorded unit {_short(meta['unit'])} is not a unit id ({UNIT_ID_RULE}): not "
+                           "a workbook made by `nianbao template`, or its hidden sheet was edited")  # fmt: skip
+    else:
+        meta["unit"], meta["unit_name"] = str(meta["unit"]), str(meta["unit_name"] or meta["unit"])[:200]
+        return meta, where
+    problems.append((where[problem[0]], problem[1]))
+    return None, where
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,7 +198,7 @@ def _table_name(layout: SheetLayout) -> str:
 def _check_labels(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> bool:
     """Every row, column and group label where the layout has it; True when all are."""
     checked = [x for x in layout.labels if x.role in ("row", "column", "group")]
-    wrong = [x for x in checked if _norm(ws[x.address].value) != _norm(x.text)]
+    wrong = [x for x in checked if _norm(ws.value(x.address)) != _norm(x.text)]
     if not wrong:
         return True
     index = _text_index(ws)
@@ -229,7 +223,7 @@ def _check_labels(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> b
 
 def _label_message(ws, label: Label, index: dict[str, list[str]]) -> str:
     kind = {"row": "row label", "column": "column header", "group": "header"}[label.role]
-    found = ws[label.address].value
+    found = ws.value(label.address)
     message = f"expected the {kind} 「{label.text}」, found " + (
         f"「{found}」" if found not in (None, "") else "a blank cell"
     )
@@ -241,12 +235,11 @@ def _label_message(ws, label: Label, index: dict[str, list[str]]) -> str:
     return message
 
 
-def _text_index(ws) -> dict[str, list[str]]:
+def _text_index(ws: Sheet) -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                index.setdefault(_norm(cell.value), []).append(cell.coordinate)
+    for cell in ws.cells.values():
+        if isinstance(cell.value, str):
+            index.setdefault(_norm(cell.value), []).append(cell.coordinate)
     return index
 
 
@@ -265,14 +258,21 @@ def _version_of(layout: SheetLayout) -> str:
     return next(v for v in schema.FORMAT_VERSIONS if layout in workbook_layout(v))
 
 
-def _check_merges(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> None:
+def _check_merges(ws: Sheet, layout: SheetLayout, problems: list[tuple[str, str]]) -> None:
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+
     allowed = set(layout.merges)
-    inputs = {i.address for i in layout.inputs}
-    for merged in ws.merged_cells.ranges:
-        ref = merged.coord
+    inputs = {i.address: coordinate_to_tuple(i.address) for i in layout.inputs}
+    for ref in ws.merged:
         if ref in allowed:
             continue
-        covered = {c.coordinate for row in ws[ref] for c in row} & inputs
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        covered = {
+            a for a, (r, c) in inputs.items() if min_row <= r <= (max_row or r) and min_col <= c <= (max_col or c)
+        }
         if covered:
             problems.append(
                 (
@@ -287,12 +287,12 @@ def _check_merges(ws, layout: SheetLayout, problems: list[tuple[str, str]]) -> N
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_inputs(ws, values_ws, layout: SheetLayout, imported: Imported, problems: list[tuple[str, str]]) -> None:
+def _read_inputs(ws: Sheet, layout: SheetLayout, imported: Imported, problems: list[tuple[str, str]]) -> None:
     uy = imported.uy
     for item in layout.inputs:
         ref = f"{ws.title}!{item.address}"
         imported.cells[(item.table, item.row_id, item.col_id)] = ref
-        value, problem = _cell_value(ws[item.address], values_ws[item.address], item.kind)
+        value, problem = _cell_value(ws.cell(item.address), ws.computed.get(item.address), item.kind)
         if problem:
             problems.append((ref, f"{_describe(uy, item)}: {problem}"))
             continue
@@ -321,7 +321,7 @@ def _cell_value(cell, computed, kind: str):
         or type(value).__name__ == "ArrayFormula"
     ):
         formula = getattr(value, "text", value)
-        result = computed.value
+        result = computed
         if result is None:
             return None, f"holds a formula ({formula}) with no computed value in the file: type the number instead"
         if isinstance(result, str) and result.strip() in _EXCEL_ERRORS:
@@ -353,6 +353,7 @@ def _cell_value(cell, computed, kind: str):
         return None, f"「{reading.text}」 is {numbers.MESSAGES[reading.problem]}" if reading.problem in (
             numbers.TEXT,
             numbers.WITH_UNIT,
+            numbers.ODD_DIGIT,
         ) else f"{reading.text}: {numbers.MESSAGES[reading.problem]}"
     return reading.value, None
 

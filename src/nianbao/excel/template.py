@@ -29,6 +29,7 @@ from nianbao.excel.layout import (
     workbook_layout,
 )
 from nianbao.format import schema
+from nianbao.roots import inside
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -197,19 +198,19 @@ def write_template(
     unit-year it was pre-filled from, if any.
 
     The unit may be an id or a name known to the data folder or the unit registry; a new unit id
-    is accepted too. The version is the data file's when there is one, else the year's.
+    is accepted too (anything else is refused: the id names the file and, on import, a folder).
+    The version is the data file's when there is one, else the year's. ``out`` is the workbook
+    to write, or a folder to write ``<unit>_<year>.xlsx`` into (default: the working directory).
     """
     store = DataStore(data_dir)
-    try:
-        unit_id = store.resolve_unit(unit)
-    except Exception:  # a unit nianbao does not know yet: its id is what was given
-        unit_id = unit
-    existing = store.try_load(unit_id, int(year)) if store.path(unit_id, int(year)).exists() else None
+    unit_id = store.unit_id_for(unit)
+    existing = store.try_load(unit_id, int(year))
     version = version or (existing.format_version if existing else schema.format_version_for_year(int(year)))
     name = unit_name or (existing.unit_name if existing else _known_name(store, unit_id))
     values = existing if (prefill and existing is not None and existing.format_version == version) else None
     wb = build_workbook(unit_id, name, int(year), version, values)
-    path = Path(out) if out else Path(f"{unit_id}_{int(year)}.xlsx")
+    name_here = f"{unit_id}_{int(year)}.xlsx"
+    path = inside(out or Path.cwd(), name_here) if (not out or Path(out).is_dir()) else Path(out)
     write_atomic(path, template_bytes(wb))
     return path, values
 

@@ -242,10 +242,16 @@ class TableB:
         return tuple(r.id for r in self.rows)
 
     def row(self, row_id: str) -> Row:
-        return next(r for r in self.rows if r.id == row_id)
+        for r in self.rows:
+            if r.id == row_id:
+                return r
+        raise KeyError(f"no row {row_id!r} in Table B")
 
     def group(self, group_id: str) -> Group:
-        return next(g for g in self.groups if g.id == group_id)
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(f"no group {group_id!r} in Table B")
 
     def group_of(self, row_id: str) -> Group | None:
         return next((g for g in self.groups if row_id in g.rows), None)

@@ -83,20 +83,23 @@ def _ordered(parts: Sequence[PartFragment]) -> list[PartFragment]:
     return ordered
 
 
-def report_page(parts: Sequence[PartFragment], *, uy: UnitYear, title: str | None = None) -> str:
+def report_page(
+    parts: Sequence[PartFragment], *, uy: UnitYear, title: str | None = None, data_version: str = ""
+) -> str:
     """The combined report's HTML page for browsers; ``parts`` are put in the order of their part
-    number. ``title`` is the report's title (default: the unit-year's)."""
+    number. ``title`` is the report's title (default: the unit-year's); ``data_version`` the short
+    fingerprint of the data it was made from, printed on the cover."""
     ordered = [replace(p, fragment=anchored(p.fragment, p.part)) for p in _ordered(parts)]
     entries = [e for p in ordered for e in outline(p.fragment, p.part, p.heading)]
     template = page_templates().get_template("report.html.j2")
     return template.render(
-        **report_context(uy, title),
+        **report_context(uy, title, data_version),
         entries=entries,
         parts=[PartFragment(p.part, p.heading, Markup(p.fragment)) for p in ordered],
     )
 
 
-def front_page(entries: Sequence[Entry], *, uy: UnitYear, title: str | None = None) -> str:
+def front_page(entries: Sequence[Entry], *, uy: UnitYear, title: str | None = None, data_version: str = "") -> str:
     """The cover and the 目录 of report.pdf, each entry with its page number."""
     template = page_templates().get_template("front.html.j2")
-    return template.render(**report_context(uy, title), entries=list(entries))
+    return template.render(**report_context(uy, title, data_version), entries=list(entries))

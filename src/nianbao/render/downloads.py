@@ -111,7 +111,7 @@ def cell_value(value) -> int | float | str | None:
     return safe_text(text)
 
 
-def _csv_text(value) -> str:
+def csv_text(value) -> str:
     """A CSV field: numbers as written (keeping their decimals), text made safe, unknown blank."""
     if value is None:
         return ""
@@ -245,7 +245,7 @@ def csv_bytes(table: Table, synthetic: bool) -> bytes:
         writer.writerow([schema.SYNTHETIC_NOTE])
     writer.writerow([safe_text(h) for h in table.header])
     for row in table.rows:
-        writer.writerow([_csv_text(v) for v in row])
+        writer.writerow([csv_text(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")
 
 

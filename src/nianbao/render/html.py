@@ -171,11 +171,12 @@ class PageContext:
     heading: str  # the page's own name: the part's heading, or the notebook's title
     part: int | str  # the part number or the notebook's id (an anchor and a CSS hook)
     synthetic: bool = False  # made from demo data: every page says 「示例数据」
+    data_version: str = ""  # the short fingerprint of the data it was made from (data/versions.py)
 
     @classmethod
-    def for_section(cls, uy: UnitYear, part: int, title: str | None = None) -> PageContext:
+    def for_section(cls, uy: UnitYear, part: int, title: str | None = None, data_version: str = "") -> PageContext:
         """A report section's page: the report's title (default: the unit-year's) above the part."""
-        return cls(title or uy.title, uy.heading(part), part, uy.synthetic)
+        return cls(title or uy.title, uy.heading(part), part, uy.synthetic, data_version)
 
 
 def page(fragment: str, context: PageContext) -> str:
@@ -183,16 +184,17 @@ def page(fragment: str, context: PageContext) -> str:
     template = page_templates().get_template("section.html.j2")
     return template.render(
         title=context.title, heading=context.heading, part=context.part, synthetic=context.synthetic,
-        fragment=Markup(fragment),
+        data_version=context.data_version, fragment=Markup(fragment),
     )  # fmt: skip
 
 
-def report_context(uy: UnitYear, title: str | None = None) -> dict:
-    """What the combined report's template knows: title, unit, year, synthetic flag."""
+def report_context(uy: UnitYear, title: str | None = None, data_version: str = "") -> dict:
+    """What the combined report's template knows: title, unit, year, synthetic flag, data version."""
     return {
         "title": title or uy.title,
         "unit_name": uy.unit_name,
         "unit": uy.unit,
         "year": uy.year,
         "synthetic": uy.synthetic,
+        "data_version": data_version,
     }

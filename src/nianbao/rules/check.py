@@ -16,7 +16,8 @@ from pathlib import Path
 from nianbao.atomic import write_atomic
 from nianbao.data.model import UnitYear
 from nianbao.data.store import DataStore
-from nianbao.errors import DataError, NianbaoError
+from nianbao.data.units import registry_for
+from nianbao.errors import EXIT_FAILED, DataError, NianbaoError
 from nianbao.roots import shown
 from nianbao.rules import RULES, check_unit_year
 from nianbao.rules import findings as fnd
@@ -39,10 +40,8 @@ class CheckResult:
         return fnd.counts(self.findings)[fnd.WARNING]
 
     def exit_code(self, strict: bool = False) -> int:
-        """0: no error (warnings allowed unless ``strict``); 1: a rule found an error;
-        2: a data file could not be read."""
-        if self.file_errors:
-            return 2
+        """0: no error (warnings allowed unless ``strict``); 1: a rule found an error, or a file
+        (a data file, the unit registry) could not be read."""
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
@@ -91,8 +90,9 @@ def check_data(
 ) -> CheckResult:
     """Check the unit-years under ``data_dir`` (default: the project's data/), all or one unit's
     or one unit-year. The previous year (X1, X2) and member units (G1) are read when present."""
-    store = DataStore(data_dir or None)
+    store = DataStore(data_dir or None).require()
     loader = _Loader(store)
+    registry_error = _registry_problem(store)
     if unit is not None:
         unit = store.resolve_unit(unit)
         years = [int(year)] if year is not None else store.years(unit)
@@ -112,8 +112,32 @@ def check_data(
         result.findings.extend(
             check_unit_year(uy, prev=loader.get(u, y - 1), members=members, locate=data_file_locator, rules=rule_ids)
         )
-    result.file_errors = list(loader.errors.values())
+    result.file_errors = [*registry_error, *_strays(store, unit), *loader.errors.values()]
     return result
+
+
+def _registry_problem(store: DataStore) -> list[DataError]:
+    """The unit registry the data folder uses, read as ``nianbao report`` reads it."""
+    try:
+        registry_for(store.root)
+    except DataError as exc:
+        return [exc]
+    return []
+
+
+def _strays(store: DataStore, unit: str | None) -> list[DataError]:
+    """Files under ``units/`` that look like data but that nothing reads (never skipped silently)."""
+    out = []
+    for path in store.strays():
+        if unit is not None and path.parent.name != unit:
+            continue
+        what = (
+            "a .yaml file not named <year>.yaml"
+            if path.is_file()
+            else "not a unit folder (a unit id is lower-case ascii letters, digits, '_' or '-')"
+        )
+        out.append(DataError(f"{path}: {what}: it is not read; rename or remove it", path=path))
+    return out
 
 
 def findings_for(unit: str, year: int, data_dir: Path | str | None = None) -> list[Finding]:
@@ -202,6 +226,8 @@ def write_json(payload: dict, target: str) -> None:
 
 class DataHasErrors(NianbaoError):
     """The data of a unit-year breaks a rule: ``nianbao report`` refuses it unless forced."""
+
+    exit_code = EXIT_FAILED
 
     def __init__(self, unit: str, year: int, found: list[Finding], data_dir: Path | str | None = None):
         errors = fnd.sorted_findings(f for f in found if f.is_error)

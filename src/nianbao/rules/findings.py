@@ -17,7 +17,9 @@ from nianbao.format import schema
 
 ERROR = "error"
 WARNING = "warning"
-SEVERITIES = (ERROR, WARNING)
+#: A published figure that cannot be checked (its base or counts are nowhere given): 「无法复核」.
+UNVERIFIABLE = "unverifiable"
+SEVERITIES = (ERROR, WARNING, UNVERIFIABLE)
 
 #: Short names of the places a finding can point to.
 TABLE_LABELS = {
@@ -62,7 +64,7 @@ class Location:
 @dataclass(frozen=True)
 class Finding:
     rule: str  # B1 … T4, R1, or a reading problem's rule (B4 / A1 for unreadable cells)
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "unverifiable"
     unit: str
     year: int
     location: Location
@@ -149,5 +151,6 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 def summary_line(findings: Iterable[Finding]) -> str:
     n = counts(findings)
-    e, w = n[ERROR], n[WARNING]
-    return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+    e, w, u = n[ERROR], n[WARNING], n[UNVERIFIABLE]
+    line = f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+    return line + (f", {u} unverifiable" if u else "")

@@ -190,3 +190,114 @@ def statement_for(uy: UnitYear, numerator: str, denominator: str | None = None) 
         if s.numerator == numerator and (denominator is None or s.denominator == denominator):
             return s
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# which base: a published share judged against the bases a reader would try
+# ---------------------------------------------------------------------------------------------
+
+MATCH, TRUNCATED, OTHER_BASE, WRONG, UNKNOWN = "match", "truncated", "other base", "wrong", "unknown"
+BELOW_ONE = "<1"  # 「不足1%」 as published
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a published share is, judged: it matches its base (``MATCH``), matches only when
+    truncated (``TRUNCATED``), matches only another plausible base (``OTHER_BASE``, ``used`` says
+    which), matches nothing (``WRONG``), or cannot be checked (``UNKNOWN``: a count is unknown)."""
+
+    kind: str
+    published: str
+    primary: Base | None  # the base the text names, or the format's convention
+    expected: Decimal | None  # half-up against the primary base, at the published precision
+    used: Base | None = None  # the base that gives the published value (MATCH, TRUNCATED, OTHER_BASE)
+    truncated_alternative: bool = False  # OTHER_BASE reached only by truncating
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == MATCH
+
+
+def _percents(numerator, denominator, decimals: int) -> tuple[Decimal, Decimal] | None:
+    """numerator ÷ denominator × 100 at ``decimals`` places: (half-up, truncated). Whole numbers
+    (the usual case) in integer arithmetic, anything else through exact fractions."""
+    if not denominator:
+        return None
+    if isinstance(numerator, int) and isinstance(denominator, int) and numerator >= 0 and denominator > 0:
+        whole, rest = divmod(numerator * 100 * 10**decimals, denominator)
+        places = Decimal(1).scaleb(-decimals)
+        cut = Decimal(whole).scaleb(-decimals).quantize(places)
+        up = Decimal(whole + (2 * rest >= denominator)).scaleb(-decimals).quantize(places)
+        return up, cut
+    exact = metrics.percent_exact(numerator, denominator)
+    return metrics.round_half_up(exact, decimals), metrics.truncate(exact, decimals)  # type: ignore[arg-type]
+
+
+def _gives(published: str, numerator, denominator) -> tuple[bool, bool]:
+    """(half-up gives it, truncation gives it) for numerator ÷ denominator at the published precision."""
+    if numerator is None or not denominator:
+        return False, False
+    if published == BELOW_ONE:
+        return metrics.percent_exact(numerator, denominator) < 1, False  # type: ignore[operator]
+    up, cut = _percents(numerator, denominator, metrics.decimals_of(published))  # type: ignore[misc]
+    return up == Decimal(published), cut == Decimal(published)
+
+
+def which_base(
+    published: str, primary: Base | None, alternatives: Iterable[Base] = (), *, named: bool = False
+) -> Verdict:
+    """Judge a published share (a decimal string, or ``"<1"``) against its primary base (the one
+    the text names, or the convention) and the other bases a reader would try. Only a share that
+    no plausible reading gives is ``WRONG``; when the text names its base, other bases are not
+    plausible (but ``used`` still says which one gives the value)."""
+    if primary is None or primary.numerator is None or not primary.denominator:
+        return Verdict(UNKNOWN, published, primary, None)
+    decimals = 0 if published == BELOW_ONE else metrics.decimals_of(published)
+    expected = _percents(primary.numerator, primary.denominator, decimals)[0]  # type: ignore[index]
+    rounded, truncated = _gives(published, primary.numerator, primary.denominator)
+    if rounded:
+        return Verdict(MATCH, published, primary, expected, primary)
+    if truncated:
+        return Verdict(TRUNCATED, published, primary, expected, primary)
+    for alt in alternatives:
+        if alt.numerator is None or not alt.denominator:
+            continue
+        if (alt.numerator, alt.denominator) == (primary.numerator, primary.denominator):
+            continue
+        rounded, truncated = _gives(published, alt.numerator, alt.denominator)
+        if rounded or truncated:
+            kind = WRONG if named else OTHER_BASE
+            return Verdict(kind, published, primary, expected, alt, truncated_alternative=not rounded)
+    return Verdict(WRONG, published, primary, expected)
+
+
+def verdict_note(v: Verdict) -> str:
+    """The judgement in words: numerator ÷ base, the value it gives, and what explains a mismatch."""
+    p = v.primary
+    if v.kind == UNKNOWN or p is None:
+        missing = "分子" if p is not None and p.numerator is None else "基数"
+        label = f"（{p.label}）" if p is not None and p.label else ""
+        return f"无法复核：{missing}{label}在正文和表中都没有给出"
+    basis = f"按{p.label}计，{p.numerator}÷{p.denominator}×100%"
+    shown = "不足1%" if v.published == BELOW_ONE else f"{v.published}%"
+    if v.kind == MATCH and v.published == BELOW_ONE:
+        return f"{basis}为{metrics.percent(p.numerator, p.denominator, 2)}%，与公布的{shown}一致"
+    if v.kind == MATCH:
+        return f"{basis}四舍五入为{v.expected}%，与公布的{shown}一致"
+    note = f"{basis}四舍五入应为{v.expected}%，公布为{shown}"
+    if v.published != BELOW_ONE and v.expected is not None:
+        note += f"，相差{abs(Decimal(v.published) - v.expected)}个百分点"
+    if v.kind == TRUNCATED:
+        return f"{note}：按截断而非四舍五入取值（{TRUNCATION_HINT}）"
+    used = v.used
+    how = "截尾取值" if v.truncated_alternative else "计算"
+    if v.kind == OTHER_BASE and used is not None:
+        return f"{note}；与按{used.label}（{used.numerator}÷{used.denominator}）{how}的结果一致，报告可能以此为基数"
+    if used is not None:
+        return f"{note}；正文写明了基数，而公布值是按{used.label}（{used.numerator}÷{used.denominator}）{how}得出的"
+    exact = metrics.percent_exact(p.numerator, p.denominator)
+    if exact is not None and v.published != BELOW_ONE:
+        as_float = round(float(exact), metrics.decimals_of(v.published))
+        if Decimal(f"{as_float:.{metrics.decimals_of(v.published)}f}") == Decimal(v.published):
+            return f"{note}；{FLOAT_HINT}"
+    return f"{note}；{NO_HINT}"

@@ -16,13 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.atomic import temp_path, write_atomic
-from nianbao.data import fingerprint
+from nianbao.atomic import remove_stale, temp_path, write_atomic
+from nianbao.data import versions
 from nianbao.data.model import UnitYear
+from nianbao.data.versions import data_version
 from nianbao.errors import NianbaoError
 from nianbao.render.archival import DocumentInfo
 from nianbao.render.html import PageContext
-from nianbao.run import worker
+from nianbao.run import stopping, worker
 from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec, resolve_kernel
 from nianbao.run.results import FAILED, OK, CellError, NotebookResult
 
@@ -51,9 +52,9 @@ class NotebookTask:
                     formats: tuple[str, ...], cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
                     title: str | None = None) -> NotebookTask:  # fmt: skip
         """A report section of ``uy``, under the report's ``title`` (default: the unit-year's)."""
-        page = PageContext.for_section(uy, section.part, title)
+        page = PageContext.for_section(uy, section.part, title, data_version(uy))
         info = DocumentInfo(page.title, uy.unit, uy.unit_name, str(uy.year),
-                            fingerprint.unit_year_fingerprint(data_dir, uy.unit, uy.year), page.heading)  # fmt: skip
+                            versions.unit_year_fingerprint(data_dir, uy.unit, uy.year), page.heading)  # fmt: skip
         return cls(
             id=section.id, notebook=section.notebook, folder=folder, stem=section.stem, page=page, kernel=kernel,
             parameters={"unit": str(uy.unit), "year": int(uy.year), "data_dir": str(data_dir)},
@@ -141,17 +142,20 @@ def produce(task: NotebookTask, cell_timeout: float | None = None, pdf: bool = T
             if type(exc).__name__ == "DeadKernelError" or not kernel.alive():
                 return fail("execute", f"the kernel died: {type(exc).__name__}: {exc}{kernel.tail()}", retryable=True)
             return fail("execute", f"{type(exc).__name__}: {exc}{kernel.tail()}")
-        slot.release(ok=True)
+        slot.release(ok=True)  # the kernel restores its state while this process exports
         try:
             fragment, page, payloads, tables = _export(task, nb, pdf)
         except Exception as exc:
             return fail("export", f"{type(exc).__name__}: {exc}")
         finally:
             worker.release_memory()
+        changed = slot.settle()  # the notebook changed what the next one would find: a new kernel
     except BaseException:  # interrupted: nothing half-made stays behind
         running_nb.unlink(missing_ok=True)
         raise
     result = NotebookResult(task.id, task.stem, task.notebook, OK, time.perf_counter() - started, task.part)
+    if changed is not None:
+        result.warning = f"{changed}; the next notebook runs in a new kernel"
     later = page if ("pdf" in task.formats and not pdf) else None
     return Outcome(result, fragment, running_nb, payloads, tables, later, task)
 
@@ -186,12 +190,19 @@ def render_pdf_later(page: str, info: DocumentInfo | None = None) -> tuple[bytes
 
 
 def commit(outcome: Outcome) -> NotebookResult:
-    """Move a notebook's outputs into place (each file atomically); a failure is returned as it is."""
-    from nianbao.render import downloads
-
+    """Move a notebook's outputs into place (each file atomically, and all of them before a Ctrl-C
+    or SIGTERM takes effect); a failure is returned as it is."""
     result = outcome.result
     if not result.ok or outcome.running is None:
         return result
+    with stopping.held():
+        return _put_in_place(outcome)
+
+
+def _put_in_place(outcome: Outcome) -> NotebookResult:
+    from nianbao.render import downloads
+
+    result = outcome.result
     folder = outcome.running.parent
     good_nb = folder / f"{result.stem}.ipynb"
     os.replace(outcome.running, good_nb)
@@ -213,7 +224,8 @@ def produce_and_commit(task: NotebookTask) -> NotebookResult:
 def run_notebook(task: NotebookTask) -> NotebookResult:
     """Run one notebook in a worker process of its own and put its files in place."""
     task.folder.mkdir(parents=True, exist_ok=True)
-    with worker.pool(1, task.kernel) as workers:
+    remove_stale(task.folder)  # what a run killed here before left behind
+    with worker.pool(1, task.kernel) as workers, worker.stopped_cleanly(workers, task.folder):
         return workers.submit(produce_and_commit, task).result()
 
 
@@ -258,7 +270,7 @@ def report_html(parts: Sequence, uy: UnitYear, title: str | None = None) -> byte
     :class:`nianbao.render.combined.PartFragment`."""
     from nianbao.render import combined
 
-    return combined.report_page(parts, uy=uy, title=title).encode("utf-8")
+    return combined.report_page(parts, uy=uy, title=title, data_version=data_version(uy)).encode("utf-8")
 
 
 def report_pdf(
@@ -274,7 +286,9 @@ def report_pdf(
         for p in sorted(parts, key=lambda p: p.part)
         for e in combined.outline(combined.anchored(p.fragment, p.part), p.part, p.heading)
     ]
-    return book.finish(combined.front_page(entries, uy=uy, title=title), info.with_subject(""))
+    return book.finish(
+        combined.front_page(entries, uy=uy, title=title, data_version=data_version(uy)), info.with_subject("")
+    )
 
 
 def render_report_workbook(executed: Sequence[Path], uy: UnitYear, title: str | None = None) -> bytes | None:
@@ -299,11 +313,11 @@ def _declared_info(title: str, heading: str, parameters: dict) -> DocumentInfo:
     first, last = parameters.get("first_year"), parameters.get("last_year")
     if unit and first and last:
         files = [root / "units" / unit / f"{y}.yaml" for y in range(int(first), int(last) + 1)]
-        return DocumentInfo(title, unit, "", f"{first}-{last}", fingerprint.files_fingerprint(root, files), heading)
+        return DocumentInfo(title, unit, "", f"{first}-{last}", versions.files_fingerprint(root, files), heading)
     if year:
         files = sorted((root / "units").glob(f"*/{int(year)}.yaml"))
         return DocumentInfo(title, str(parameters.get("parent", "")), "", str(year),
-                            fingerprint.files_fingerprint(root, files), heading)  # fmt: skip
+                            versions.files_fingerprint(root, files), heading)  # fmt: skip
     return DocumentInfo(title, subject=heading)
 
 

@@ -10,26 +10,36 @@ notebook imports pandas, matplotlib and seaborn (≈0.5 s). A worker therefore k
   HTML and PDF of the notebook just run);
 * it is *reused safely*: between two notebooks, :mod:`nianbao.run.kernel_state` restores what a
   notebook may change (the user namespace, matplotlib's and pandas' settings, warnings, the
-  working folder, ``sys.path``, the execution counter), so each notebook starts as in a new
-  kernel, only with the libraries already imported. The restoring runs in the kernel while the
-  worker exports the notebook just run, and the notebooks share one connected client;
+  working folder, ``sys.path``, environment variables, the decimal context, the execution
+  counter), so each notebook starts as in a new kernel, only with the libraries already
+  imported. The restoring runs in the kernel while the worker exports the notebook just run, and
+  the notebooks share one connected client. What cannot be restored, a change to the state of
+  nianbao's own modules, is detected there; the worker then replaces the kernel
+  (:meth:`KernelSlot.settle`) and the notebook that made the change is told so;
 * it is *retired* after a failure (a cell that raised, a timeout, a dead kernel: its state is
   unknown) and after :data:`MAX_USES` notebooks (so that whatever a notebook leaves in memory
   cannot pile up), and the next one is started at once.
 
-The kernel talks over Unix sockets with a unique name (see :func:`kernel_config`), and writes
-its stderr to a log of its own, whose tail goes into failure messages.
+The kernel talks over Unix sockets with a unique name (see :func:`kernel_config`), writes its
+stderr to a log of its own, whose tail goes into failure messages, keeps no IPython history (an
+executed notebook holds only what its own cells produced; kernels sharing IPython's history
+database print errors into cells), and dies with the worker that started it
+(:mod:`nianbao.run.lifeline`).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 import tempfile
 import time
 import uuid
 
+from nianbao.atomic import writer, writer_gone
 from nianbao.errors import NianbaoError
+from nianbao.run import lifeline
 
 #: Imported in a new kernel before it is handed out: what the report notebooks import anyway.
 WARM_IMPORTS = (
@@ -46,6 +56,8 @@ WARM_IMPORTS = (
 
 START_TIMEOUT = 120  # seconds a kernel may take to start and import WARM_IMPORTS
 MAX_USES = 30  # notebooks one kernel runs before it is replaced (five unit-years of six parts)
+#: Added to the kernel's command: no IPython history (its SQLite database is shared by kernels).
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 
 
 #: The largest peak resident memory (MB) of the kernels this process has retired.
@@ -77,18 +89,45 @@ def kernel_config():
     Each kernel gets its own socket name in the Jupyter runtime folder (private to the user):
     jupyter_client's default, ``kernel-ipc`` in the working directory, would put sockets into
     whatever folder we run in and would be shared by kernels running at the same time. Unix socket
-    paths are limited to 107 bytes, so a very long runtime folder keeps TCP.
+    paths are limited to 107 bytes, so a very long runtime folder keeps TCP. The sockets and the
+    connection file are named after this process (``nianbao-<host>-<pid>-<random>``), so that
+    those of a process killed before it could remove them are removed later
+    (:func:`remove_stale_runtime_files`).
     """
     from jupyter_core.paths import jupyter_runtime_dir
     from traitlets.config import Config
 
     runtime = jupyter_runtime_dir()
-    if os.name != "posix" or len(runtime) > 80:
-        return Config()
     os.makedirs(runtime, mode=0o700, exist_ok=True)
-    return Config(
-        {"KernelManager": {"transport": "ipc", "ip": os.path.join(runtime, f"nianbao-{uuid.uuid4().hex[:12]}")}}
-    )
+    remove_stale_runtime_files(runtime)
+    name = os.path.join(runtime, f"nianbao-{writer()}-{uuid.uuid4().hex[:8]}")
+    config = {"connection_file": f"{name}.json"}
+    if os.name == "posix" and len(name.encode()) + 3 <= 107:  # sockets <name>-1 … <name>-5
+        config.update(transport="ipc", ip=name)
+    return Config({"KernelManager": config})
+
+
+_RUNTIME_FILE = re.compile(r"^nianbao-(?P<host>[A-Za-z0-9-]+)-(?P<pid>\d+)-[0-9a-f]{8}(-\d+|\.json)$")
+
+
+@functools.cache
+def remove_stale_runtime_files(runtime: str) -> list[str]:
+    """Remove the kernels' sockets and connection files that a killed worker left in ``runtime``
+    (once per process and folder); returns their names."""
+    removed = []
+    try:
+        entries = list(os.scandir(runtime))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _RUNTIME_FILE.match(entry.name)
+        if match is not None and writer_gone(match["host"], int(match["pid"])):
+            try:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+            except OSError:
+                pass
+    return removed
 
 
 def _warm_code(imports: tuple[str, ...]) -> str:
@@ -102,20 +141,31 @@ def _warm_code(imports: tuple[str, ...]) -> str:
 RESTORE_CODE = "import nianbao.run.kernel_state as _nianbao_kernel_state\n_nianbao_kernel_state.restore()"
 
 
+@functools.lru_cache(maxsize=1)
+def _manager_class():
+    """jupyter_client's kernel manager, launching kernels that die with this process."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class Manager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            return lifeline.bound_command(super().format_kernel_cmd(extra_arguments))
+
+    return Manager
+
+
 class WarmKernel:
     """One kernel process, started at construction; :meth:`manager` waits until it is warm."""
 
     def __init__(self, kernel_name: str, imports: tuple[str, ...] = WARM_IMPORTS):
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self.kernel_name = kernel_name
         self.uses = 0
         self.log = tempfile.TemporaryFile(prefix="nianbao-kernel-")
-        self.km = AsyncKernelManager(kernel_name=kernel_name, config=kernel_config())
+        self.km = _manager_class()(kernel_name=kernel_name, config=kernel_config())
         self.km.log.setLevel(logging.ERROR)  # its "kernel restarted" chatter is ours to report
         self.started = time.perf_counter()
-        run_sync(self.km.start_kernel)(stdout=self.log, stderr=self.log)
+        run_sync(self.km.start_kernel)(stdout=self.log, stderr=self.log, extra_arguments=list(KERNEL_ARGUMENTS))
         self._client = self._blocking_client()
         self._async_client = None
         self._pending = self._client.execute(_warm_code(imports), silent=True, store_history=False)
@@ -134,7 +184,8 @@ class WarmKernel:
         provisioner = getattr(self.km, "provisioner", None)
         return getattr(provisioner, "pid", None)
 
-    def _wait(self, msg_id: str, what: str, timeout: float) -> None:
+    def _wait(self, msg_id: str, what: str, timeout: float) -> dict:
+        """The content of the kernel's reply to ``msg_id``; KernelStartError if none comes."""
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
@@ -146,18 +197,35 @@ class WarmKernel:
                 if not self.alive():
                     raise KernelStartError(f"the kernel died while {what}{self.tail()}") from None
                 continue
-            if reply.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            content = reply["content"]
-            if content.get("status") != "ok":
-                raise KernelStartError(f"{what} failed in the kernel: {content.get('ename')}: {content.get('evalue')}")
-            return
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return reply["content"]
+
+    def settle(self, timeout: float = START_TIMEOUT) -> str | None:
+        """Wait until the kernel is warm, or clean again after :meth:`reset`. Returns None when it
+        is ready for a notebook; else why it is not (the notebook before changed nianbao's module
+        state, or the reset failed). KernelStartError when warming up fails."""
+        if self._pending is None:
+            return None
+        msg_id, self._pending = self._pending, None
+        what = "warming up" if self.uses == 0 else "resetting"
+        try:
+            content = self._wait(msg_id, what, timeout)
+        except KernelStartError as exc:
+            if self.uses == 0:
+                raise
+            return str(exc)
+        if content.get("status") == "ok":
+            return None
+        message = f"{content.get('ename')}: {content.get('evalue')}"
+        if self.uses == 0:
+            raise KernelStartError(f"{what} failed in the kernel: {message}")
+        return str(content.get("evalue")) if content.get("ename") == "StateChanged" else f"{what} failed: {message}"
 
     def manager(self, timeout: float = START_TIMEOUT):
-        """The kernel's manager, once the kernel is warm (or clean again after :meth:`reset`)."""
-        if self._pending is not None:
-            msg_id, self._pending = self._pending, None
-            self._wait(msg_id, "warming up" if self.uses == 0 else "resetting", timeout)
+        """The kernel's manager, once the kernel is warm (see :meth:`settle`)."""
+        problem = self.settle(timeout)
+        if problem is not None:
+            raise KernelStartError(f"the kernel cannot run another notebook: {problem}")
         self.uses += 1
         return self.km
 
@@ -250,8 +318,19 @@ class KernelSlot:
             self.kernel = WarmKernel(self.kernel_name)
         elif self._dirty:  # released without a reset (not through release())
             self.kernel.reset()
+        self.settle()
         self._dirty = True
         return self.kernel
+
+    def settle(self) -> str | None:
+        """Wait for the kernel's reset; when it finds the kernel unfit for another notebook (the
+        notebook before changed nianbao's module state), replace the kernel and say why."""
+        if self.kernel is None or self.kernel.uses == 0:
+            return None
+        problem = self.kernel.settle()
+        if problem is not None:
+            self.renew()
+        return problem
 
     def release(self, ok: bool) -> None:
         """After a notebook: keep the kernel for the next one if it ran cleanly and has not run

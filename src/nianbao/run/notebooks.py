@@ -12,10 +12,8 @@ from pathlib import Path
 from nianbao.data.model import UnitYear
 from nianbao.errors import NianbaoError
 from nianbao.format import schema
-from nianbao.roots import NOTEBOOKS_DIR
+from nianbao.roots import SPEC_FILE, notebooks_dir
 from nianbao.run.results import FORMATS
-
-SPEC_FILE = "report.toml"
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ class ReportSpec:
 
 
 def load_report_spec(path: Path | None = None) -> ReportSpec:
-    path = Path(path) if path else NOTEBOOKS_DIR / SPEC_FILE
+    path = Path(path) if path else notebooks_dir() / SPEC_FILE
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     rep = raw["report"]
     sections = tuple(

@@ -13,10 +13,9 @@ from pathlib import Path
 from nianbao.data.store import DataStore
 from nianbao.data.units import registry_for
 from nianbao.errors import NianbaoError
-from nianbao.roots import PROJECT_ROOT, resolve_data_dir
+from nianbao.roots import data_tag, inside, resolve_data_dir, work_dir
 from nianbao.run.notebooks import load_report_spec
 
-DEFAULT_WORKDIR = PROJECT_ROOT / "work-notebooks"
 TRENDS_YEARS = 5  # the trends notebook looks back this many years, as far as there is data
 
 
@@ -45,7 +44,8 @@ def prepare(
     unit_id = store.resolve_unit(unit)
     year = int(year)
     store.load(unit_id, year)  # fail now, not in JupyterLab, when there is no such unit-year
-    folder = Path(out).resolve() if out else DEFAULT_WORKDIR / unit_id / str(year)
+    tag = data_tag(data)  # the notebooks of other data folders in a tree of their own, as outputs are
+    folder = Path(out).resolve() if out else inside(work_dir(), *([tag] if tag else []), unit_id, str(year))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for notebook, parameters in _plan(unit_id, year, store, sections):

@@ -11,7 +11,10 @@ The data is checked first (:func:`nianbao.rules.check.report_gate`): data that b
 refused unless ``force``. Each section is then executed with papermill and exported in memory
 (:mod:`nianbao.run.execute`); only when all of its outputs are ready are they moved into place,
 each atomically. A reader therefore never sees a half-written file, and a failed run never
-replaces the outputs of an earlier good run.
+replaces the outputs of an earlier good run. Stopped (Ctrl-C, SIGTERM), the run kills its
+workers and removes their temporary files before it exits; killed (SIGKILL), its workers and
+kernels die with it (:mod:`nianbao.run.lifeline`) and the next run in the folder removes what
+they left.
 
 Sections run in worker processes (two by default, :mod:`nianbao.run.worker`), each with a warm
 kernel reused between its sections while they succeed (:mod:`nianbao.run.kernels`).
@@ -27,12 +30,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from nianbao.atomic import remove_stale
 from nianbao.data.store import DataStore
 from nianbao.roots import resolve_data_dir
 from nianbao.rules.check import report_gate
 from nianbao.run import worker
 from nianbao.run.execute import DEFAULT_CELL_TIMEOUT, NotebookTask, write_combined
 from nianbao.run.layout import report_folder
+from nianbao.run.manifest import check_same_data, write_manifest
 from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec, resolve_kernel, select_sections
 from nianbao.run.results import NotebookResult, ReportResult
 from nianbao.run.scheduler import CombinedOutcome, ReportScheduler
@@ -80,7 +85,8 @@ def build_report(
     uy = store.load(store.resolve_unit(unit), int(year))
     findings = report_gate(uy.unit, uy.year, data_root, force=force)
     kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
-    folder = report_folder(out, uy.unit, uy.year)
+    folder = report_folder(out, uy.unit, uy.year, data_root)
+    check_same_data(folder, data_root)
     folder.mkdir(parents=True, exist_ok=True)
 
     title = spec.report_title(uy)
@@ -88,14 +94,24 @@ def build_report(
     n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
     report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=[], findings=findings)
     skipped = _combined_skipped(spec, chosen, fmts)
-    with worker.pool(n_workers, kernel_name) as workers_pool:
+    remove_stale(folder)  # what a run killed here before left behind
+    with worker.pool(n_workers, kernel_name) as workers_pool, worker.stopped_cleanly(workers_pool, folder):
         scheduler = ReportScheduler(
             workers_pool, n_workers, tasks, uy, title, combined=skipped is None, on_section=on_section
         )
         report.sections, combined = scheduler.run()
     _put_combined(report, spec.combined, skipped, combined)
+    _write_manifest(report, data_root, chosen, fmts)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_manifest(report: ReportResult, data_root: Path, chosen: Sequence[Section], fmts: tuple[str, ...]) -> None:
+    """The folder's manifest, last: which files this run wrote, from which data (the rest stale)."""
+    written = [p for s in report.sections if s.ok for p in (s.executed, *s.outputs.values()) if p is not None]
+    write_manifest(report.folder, unit=report.unit, year=report.year, data_dir=data_root,
+                   written=[*written, *report.combined.values()], sections=[s.stem for s in chosen], formats=fmts,
+                   failed=[s.stem for s in report.failed])  # fmt: skip
 
 
 def _put_combined(report: ReportResult, stem: str, skipped: str | None, combined: CombinedOutcome) -> None:

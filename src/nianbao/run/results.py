@@ -122,6 +122,7 @@ class NotebookResult:
     error: CellError | None = None  # the failing cell, for a cell that raised
     message: str | None = None  # a one-line description of any failure
     retryable: bool = False  # the kernel died: running the notebook again may succeed
+    warning: str | None = None  # something to know about a run that succeeded
 
     @property
     def ok(self) -> bool:
@@ -139,7 +140,8 @@ class NotebookResult:
         """For a terminal: a line with the files written, or the failing cell with its source."""
         head = f"{self.stem:<24} {'ok' if self.ok else 'FAILED':<6} {self.seconds:6.1f}s"
         if self.ok:
-            return f"{head}  " + " ".join(shown(p) for p in self.outputs.values())
+            line = f"{head}  " + " ".join(shown(p) for p in self.outputs.values())
+            return line + (f"\n    warning: {self.warning}" if self.warning else "")
         lines = [f"{head}  {self.notebook.name}"]
         err = self.error
         if err is not None:

@@ -4,12 +4,21 @@ A worker (of ``nianbao report``, of a single notebook's run, of the batch's loca
 Dask worker) calls :func:`warm_up` once: it imports papermill, nbconvert and WeasyPrint and
 starts a kernel ahead (:mod:`nianbao.run.kernels`). The notebooks it runs
 (:mod:`nianbao.run.execute`) take that kernel from :func:`kernel_slot`.
+
+The workers of :func:`pool` die with the process that started them (:mod:`nianbao.run.lifeline`)
+and ignore Ctrl-C: it reaches the whole process group, and stopping is their parent's to decide
+(:func:`stopped_cleanly`: the workers are killed, their kernels with them, and their temporary
+files removed).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 #: The warm kernels of this worker process, one per thread that runs sections (a Dask worker may
 #: run tasks in several threads); see :func:`warm_up` and :func:`kernel_slot`.
@@ -101,7 +110,30 @@ def release_memory() -> None:
         pass
 
 
-def pool(n_workers: int, kernel: str | None = None) -> ProcessPoolExecutor:
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool whose workers can be killed at once (Python 3.14 has ``kill_workers``)."""
+
+    def kill_workers(self) -> None:
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(5)
+
+
+def start_worker(kernel: str | None, parent_pid: int) -> None:
+    """A pool worker's first steps: die with the parent, leave Ctrl-C to it, then :func:`warm_up`."""
+    import signal
+
+    from nianbao.run import lifeline
+
+    lifeline.die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(kernel)
+
+
+def pool(n_workers: int, kernel: str | None = None) -> WorkerPool:
     """Worker processes: each imports the heavy libraries once and keeps a warm kernel
     (:func:`warm_up`).
 
@@ -113,7 +145,26 @@ def pool(n_workers: int, kernel: str | None = None) -> ProcessPoolExecutor:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=warm_up, initargs=(kernel,))
+    return WorkerPool(
+        max_workers=n_workers, mp_context=context, initializer=start_worker, initargs=(kernel, os.getpid())
+    )
+
+
+@contextlib.contextmanager
+def stopped_cleanly(workers: WorkerPool, *folders: Path) -> Iterator[None]:
+    """Within: Ctrl-C, SIGTERM or SIGHUP kill ``workers`` (and so their kernels) and remove the
+    temporary files they leave in ``folders``, then go on as KeyboardInterrupt."""
+    from nianbao.atomic import remove_stale
+    from nianbao.run import stopping
+
+    with stopping.requests():
+        try:
+            yield
+        except KeyboardInterrupt:  # later requests are only counted: this cleaning is not cut short
+            workers.kill_workers()
+            for folder in folders:
+                remove_stale(folder)
+            raise
 
 
 def kernel_peak_mb() -> float:

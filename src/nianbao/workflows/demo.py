@@ -31,12 +31,11 @@ from nianbao.data.units import Registry, Unit, load_registry
 from nianbao.data.writing import save_unit_year
 from nianbao.errors import NianbaoError
 from nianbao.format import schema
-from nianbao.roots import PROJECT_ROOT
+from nianbao.roots import project_data_dir
 from nianbao.workflows.compile import sum_unit_years
 
 DEFAULT_SEED = 2024
 DEFAULT_YEARS = tuple(range(2019, 2024))
-DEFAULT_FOLDER = PROJECT_ROOT / "data" / "demo"
 SOURCE = "nianbao demo：程序生成的示例数据（非真实统计）"
 
 #: Units that receive no applications at all, in every year (all tables zeros).
@@ -330,6 +329,11 @@ class DemoResult:
     seed: int
 
 
+def default_folder() -> Path:
+    """Where demo data goes by default: the project's ``data/demo`` (the ``demo`` alias)."""
+    return project_data_dir() / "demo"
+
+
 def write_demo(
     folder: Path | str | None = None,
     years: Iterable[int] = DEFAULT_YEARS,
@@ -341,13 +345,13 @@ def write_demo(
     Refuses (:class:`DemoError`, nothing written) when ``folder`` holds any data file that is not
     synthetic: demo figures must never overwrite or sit beside real ones.
     """
-    folder = Path(folder).resolve() if folder else DEFAULT_FOLDER
+    folder = Path(folder).resolve() if folder else default_folder()
     real = _real_files(folder)
     if real:
         shown = ", ".join(str(p) for p in real[:3]) + (f" and {len(real) - 3} more" if len(real) > 3 else "")
         raise DemoError(
             f"{folder} holds real (non-synthetic) data ({shown}); demo data goes into a folder of its own, "
-            f"e.g. {DEFAULT_FOLDER}"
+            f"e.g. {default_folder()}"
         )
     unit_years = generate(years, seed, registry)
     files = tuple(save_unit_year(uy, folder) for uy in unit_years)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.data.model import UnitYear
-from nianbao.data.store import DataStore
+from nianbao.data.store import DataStore, check_year
+from nianbao.data.units import UNIT_ID_RULE, is_unit_id
 from nianbao.data.writing import save_unit_year
-from nianbao.errors import DataError
+from nianbao.errors import DataError, MissingInput
 from nianbao.rules import Locator, check_unit_year
 from nianbao.rules import findings as fnd
 from nianbao.rules.findings import Finding
@@ -77,6 +78,16 @@ def import_unit_year(
     ``force``. An existing data file that cannot be read is an error too: fix it first.
     """
     store = DataStore(data_dir)
+    if store.root.exists() and not store.root.is_dir():
+        raise MissingInput(f"data folder {store.root} is a file, not a folder", path=store.root)
+    if not is_unit_id(imported.unit):
+        raise DataError(
+            f"the unit {imported.unit!r} is not a unit id ({UNIT_ID_RULE}); nothing was written (give the unit's id)"
+        )
+    try:
+        check_year(imported.year)
+    except DataError as exc:
+        raise DataError(f"{exc}; nothing was written") from None
     path = store.path(imported.unit, imported.year)
     existing = store.load(imported.unit, imported.year) if path.exists() else None
     merged = merge_tables(imported, existing)

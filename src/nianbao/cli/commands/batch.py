@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scheduler",
+        type=cli_args.scheduler_address,
         default=None,
         metavar="tcp://HOST:PORT",
         help="run on this Dask scheduler's cluster instead (--out must be a folder every worker shares)",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nianbao.cli import args as cli_args
+
 HELP = "check unit-years in the data folder against the format's rules; exit 1 when there is an error"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="unit id or name (default: every unit)")
-    parser.add_argument("--year", type=int, help="reporting year (default: every year)")
+    parser.add_argument("--year", type=cli_args.year, help="reporting year (default: every year)")
     parser.add_argument("--data", help="data folder or alias (default: data/, or $NIANBAO_DATA)")
     parser.add_argument(
         "--json", metavar="PATH", help="write the findings as JSON to PATH ('-': standard output, instead of the text)"

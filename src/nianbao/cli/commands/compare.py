@@ -10,7 +10,7 @@ HELP = "run the comparison notebook for a year and a set of units (or a parent's
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="reporting year")
+    parser.add_argument("--year", type=cli_args.year, required=True, help="reporting year")
     parser.add_argument(
         "--parent", default=None, help="compare all units of this parent, beside its own figures (e.g. shanghai)"
     )
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise NianbaoError(f"--rank-by must be one of {', '.join(comparison.RANK_MEASURES)}")
     parent_id = registry_for(data).get(args.parent).id if args.parent else ""
     ids = [uy.unit for uy in comp.unit_years] if args.units else []
-    folder, stem = comparison_target(args.year, parent_id, ids, args.out)
+    folder, stem = comparison_target(args.year, parent_id, ids, args.out, data)
     parameters = {"year": args.year, "units": ",".join(ids), "parent": parent_id, "threshold": args.threshold,
                   "rank_by": args.rank_by, "data_dir": str(data)}  # fmt: skip
     task = NotebookTask.declared(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from nianbao.cli import args as cli_args
+
 HELP = "compile a parent's Table B and C (and summable Table A) from its units; --write saves it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--parent", required=True, help="the compiling unit, id or name (e.g. shanghai, 上海市)")
-    parser.add_argument("--year", type=int, required=True, help="reporting year")
+    parser.add_argument("--year", type=cli_args.year, required=True, help="reporting year")
     parser.add_argument("--data", default=None, help="data folder or alias (default: data/; 'demo' = data/demo)")
     parser.add_argument(
         "--units", default=None, help="comma-separated units to compile (default: the parent's units in the registry)"

@@ -18,8 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nianbao.errors import NianbaoError
     from nianbao.roots import shown
+    from nianbao.run.layout import check_output_folder
     from nianbao.workflows.demo import DEFAULT_SEED, write_demo
 
+    check_output_folder(args.out)
     try:
         first, _, last = args.years.partition("-")
         years = range(int(first), int(last or first) + 1)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from nianbao.cli import args as cli_args
 
 NAME = "import"
 HELP = "import a workbook made by `nianbao template` into the data folder; nothing is written unless all of it is valid"
@@ -12,7 +13,7 @@ HELP = "import a workbook made by `nianbao template` into the data folder; nothi
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", help="the .xlsx file")
     parser.add_argument("--unit", help="refuse the workbook unless it is for this unit")
-    parser.add_argument("--year", type=int, help="refuse the workbook unless it is for this year")
+    parser.add_argument("--year", type=cli_args.year, help="refuse the workbook unless it is for this year")
     parser.add_argument("--data", help="data folder or alias (default: data/)")
     parser.add_argument(
         "--force",
@@ -22,17 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.errors import DataError
+    from nianbao.data.store import DataStore
     from nianbao.excel.importer import read_workbook
     from nianbao.rules import findings as fnd
     from nianbao.workflows.importing import import_unit_year
 
-    try:
-        imported = read_workbook(args.workbook, unit=args.unit, year=args.year)
-        result = import_unit_year(imported.uy, args.data, force=args.force, locate=imported.locate)
-    except DataError as exc:
-        print(f"nianbao import: {exc}", file=sys.stderr)
-        return 1
+    unit = DataStore(args.data).unit_id_for(args.unit) if args.unit else None  # refuses ../x and the like
+    imported = read_workbook(args.workbook, unit=unit, year=args.year)  # errors: told by cli.main
+    result = import_unit_year(imported.uy, args.data, force=args.force, locate=imported.locate)
     uy = result.uy
     counts = f"{len(uy.table_a)} Table A, {len(uy.table_b)} Table B and {len(uy.table_c)} Table C cells"
     blank = f"; {imported.blank} blank cells are unknown" if imported.blank else ""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from nianbao.cli import args as cli_args
+
 HELP = "write parameterized copies of the notebooks for a unit-year into a working folder (for JupyterLab)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", default="shanghai", help="unit id or name (default: shanghai)")
-    parser.add_argument("--year", type=int, default=2020, help="reporting year (default: 2020)")
+    parser.add_argument("--year", type=cli_args.year, default=2020, help="reporting year (default: 2020)")
     parser.add_argument(
         "--section", action="append", default=None, metavar="N",
         help="a part number or id, or trends / comparison; repeat or separate with commas (default: all that apply)",

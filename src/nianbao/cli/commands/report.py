@@ -12,7 +12,7 @@ HELP = "run the section notebooks of one unit-year and export HTML and PDF"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", default="shanghai", help="reporting unit id (default: shanghai)")
-    parser.add_argument("--year", type=int, default=2020, help="reporting year (default: 2020)")
+    parser.add_argument("--year", type=cli_args.year, default=2020, help="reporting year (default: 2020)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the project's outputs/)")
     cli_args.add_data(parser)
     parser.add_argument("--sections", type=cli_args.comma_list, default=None, metavar="LIST",

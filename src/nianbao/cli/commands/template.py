@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from nianbao.cli import args as cli_args
+
 HELP = "write an .xlsx with the official tables of one unit-year, to be filled in and imported"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", required=True, help="unit id or name")
-    parser.add_argument("--year", type=int, required=True, help="reporting year")
+    parser.add_argument("--year", type=cli_args.year, required=True, help="reporting year")
     parser.add_argument("--out", "-o", help="the workbook to write (default: <unit>_<year>.xlsx here)")
     parser.add_argument("--data", help="data folder or alias (default: data/)")
     parser.add_argument(

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     first_year, last_year = args.years
     data = resolve_data_dir(args.data)
     series = trends.open_series(args.unit, first_year, last_year, str(data))  # fails early on bad input
-    folder, stem = trends_target(series.unit, first_year, last_year, args.out)
+    folder, stem = trends_target(series.unit, first_year, last_year, args.out, data)
     task = NotebookTask.declared(
         "trends", {"unit": series.unit, "first_year": first_year, "last_year": last_year, "data_dir": str(data)},
         folder, stem, heading=trends.title(series), synthetic=series.synthetic,
