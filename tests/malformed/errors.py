@@ -181,7 +181,7 @@ case("cli-import-missing-workbook", "import of a workbook that is not there", 2,
 case("cli-audit-missing-page", "audit of a page that is not there", 2, "nope.html: no such file")(
     _command("audit", "{tmp}/nope.html", "--data", "{data}")
 )
-case("cli-audit-folder", "audit of a folder", 2, "is a folder, not a page")(
+case("cli-audit-folder", "audit of a folder with no report in it", 2, "no file to audit")(
     _command("audit", "{tmp}", "--data", "{data}")
 )
 case("cli-import-data-is-a-file", "import into a --data that is a file", 2, "is a file, not a folder")(

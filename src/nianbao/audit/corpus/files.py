@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nianbao.atomic import write_atomic
-from nianbao.errors import NianbaoError
+from nianbao.errors import NianbaoError, UsageError
 
 CHUNK = 1 << 20
 
@@ -31,13 +31,14 @@ class CorpusFile:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    # a containment check: nianbao.roots.inside() replaces this once it is merged
+    # whether path lies in folder (both absolute); unlike nianbao.roots.inside() it does not raise
     return path == folder or folder in path.parents
 
 
 def discover(paths: Iterable[Path | str], out: Path) -> list[Path]:
     """Every file the paths name, folders searched recursively (symbolic links to folders are not
     followed), in a stable order, each once; hidden entries and the output folder skipped."""
+    paths = list(paths)
     found: dict[Path, None] = {}
     for given in paths:
         path = Path(given).absolute()
@@ -53,6 +54,9 @@ def discover(paths: Iterable[Path | str], out: Path) -> list[Path]:
                 found.setdefault(path, None)
         else:
             raise NianbaoError(f"{given}: no such file or folder")
+    if not found:
+        names = ", ".join(str(p) for p in paths)
+        raise UsageError(f"{names}: no file to audit in it (hidden files and the output folder are left out)")
     return list(found)
 
 

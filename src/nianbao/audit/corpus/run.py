@@ -90,22 +90,23 @@ def plan(found: list[corpus_files.CorpusFile], store: Store, options: CorpusOpti
 def audit_corpus(paths: list[Path | str], options: CorpusOptions, progress: Progress | None = None) -> CorpusRun:
     """Audit every file of ``paths`` (folders searched recursively) into the dataset in ``options.out``."""
     out = options.out.absolute()
+    files = corpus_files.discover(paths, out)  # nothing is written when there is nothing to audit
     out.mkdir(parents=True, exist_ok=True)
     progress = progress or Progress()
     store = Store(out, reader_digest(options.data_dir))
     store.lock()
     try:
         with _sigterm_as_interrupt():
-            return _run(paths, out, options, store, progress)
+            return _run(files, out, options, store, progress)
     finally:
         store.unlock()
         progress.close()
 
 
-def _run(paths, out: Path, options: CorpusOptions, store: Store, progress: Progress) -> CorpusRun:
+def _run(files: list[Path], out: Path, options: CorpusOptions, store: Store, progress: Progress) -> CorpusRun:
     started = time.perf_counter()
     index = corpus_files.HashIndex(store.root / "hashes.json")
-    found = corpus_files.hash_files(corpus_files.discover(paths, out), index)
+    found = corpus_files.hash_files(files, index)
     index.save()
     run = CorpusRun(out, found)
     tasks = plan(found, store, options)
