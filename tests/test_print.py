@@ -81,7 +81,8 @@ def test_labels_on_coloured_bars_read(background):
 # ---------------------------------------------------------------------------------------------
 
 PAGE = """<html><body><header class="doc-header"><p class="doc-title">报告</p>
-<p class="running-part">三、收到和处理</p><p class="synthetic-notice">示例数据</p></header><main class="part">
+<p class="running-part">三、收到和处理</p><p class="synthetic-notice">示例数据</p>
+<p class="data-version"><small>数据版本 1a2b3c4d</small></p></header><main class="part">
 <h1 id="part-3">三、收到和处理</h1><p class="prose">前文</p>
 <div class="nb-output nb-html"><div class="table-title">表二　测试</div><div class="table-note">注</div>
 <table class="nb-table table-b" data-continued="groups"><thead><tr><th>项目</th><th>数</th></tr></thead><tbody>
@@ -106,6 +107,7 @@ def test_a_continued_table_repeats_header_title_and_group_labels():
     assert re.search(r'<th rowspan="2">三、结果<span class="continued">（续）</span></th>', body)
     assert re.search(r'<th rowspan="1">（三）不予公开<span class="continued">（续）</span></th>', body)
     assert "running-part" in rest and "示例数据" not in rest  # the running header stays, not the notice
+    assert "数据版本" not in rest  # nor the data version: both are said on the part's first page
 
 
 # ---------------------------------------------------------------------------------------------

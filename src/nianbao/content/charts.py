@@ -127,7 +127,7 @@ def table_a_items(uy: UnitYear) -> Chart | None:
     series = list(rows[0]["values"])
     colours = [PALETTE[1]] if len(series) == 1 else [PALETTE[2], PALETTE[0]]
     height = 0.8 / len(series)
-    fig, ax = _figure(0.45 * len(rows) * (1 + 0.35 * (len(series) - 1)) + 0.9)
+    fig, ax = _figure(0.36 * len(rows) * (1 + 0.35 * (len(series) - 1)) + 0.85)
     top = max([v for r in rows for v in r["values"].values() if v is not None] or [1]) or 1
     for k, (name, colour) in enumerate(zip(series, colours)):
         ys = [i - 0.4 + height * (k + 0.5) for i in range(len(rows))]

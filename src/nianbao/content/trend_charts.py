@@ -86,7 +86,7 @@ def applications_chart(series: Series) -> Chart | None:
     ]
     if frame[frame["measure"].isin(FLOW_MEASURES)]["数值"].isna().all():
         return None
-    fig, axes = _figure(2.9, ncols=2)
+    fig, axes = _figure(2.5, ncols=2)
     words = []
     for ax, (title, pairs) in zip(axes, panels):
         lines = [(measures.get(m).label, _values(frame, m, years), c) for m, c in pairs]
@@ -156,7 +156,7 @@ def review_chart(series: Series) -> Chart | None:
     ]
     if all(v is None for _, vs, _ in counts for v in vs):
         return None
-    fig, (left, right) = _figure(2.9, ncols=2)
+    fig, (left, right) = _figure(2.5, ncols=2)
     top = max([v for _, vs, _ in counts for v in vs if v is not None] or [1]) or 1
     for k, (label, values, colour) in enumerate(counts):
         xs = [y - 0.2 + 0.4 * k for y in years]
