@@ -165,7 +165,7 @@ def review_chart(series: Series) -> Chart | None:
             left.text(x, (v or 0) + top * 0.02, UNKNOWN_LABEL if v is None else f"{v:.0f}", ha="center",
                       va="bottom", fontsize=7, color=UNKNOWN_COLOUR if v is None else "#1a1a1a")  # fmt: skip
     _axes(left, years, top * 1.05, "件", "行政复议和行政诉讼案件")
-    left.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, frameon=False)  # off the bars
+    left.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)  # off the bars
     left.grid(axis="x", visible=False)
     rate_top = max([v for _, vs, _ in rates for v in vs if v is not None] or [1]) or 1
     _lines(right, years, rates, "{:.2f}%", rate_top)
