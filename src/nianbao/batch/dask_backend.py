@@ -31,19 +31,24 @@ def run_job_on_worker(spec: JobSpec) -> JobResult:
     return jobs.run_job(spec)
 
 
+def connect(scheduler: str, timeout: float = 30):
+    """A Dask client of the scheduler at ``scheduler`` (``tcp://HOST:PORT``), or a one-line error."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise NianbaoError(
+            "--scheduler needs Dask's distributed package: pip install 'distributed' "
+            "(it is among nianbao's dependencies; reinstall with `pip install -e .`)"
+        ) from None
+    try:
+        return Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise NianbaoError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+
+
 class DaskBackend:
     def __init__(self, scheduler: str, timeout: float = 30):
-        try:
-            from distributed import Client
-        except ImportError:
-            raise NianbaoError(
-                "--scheduler needs Dask's distributed package: pip install 'distributed' "
-                "(it is among nianbao's dependencies; reinstall with `pip install -e .`)"
-            ) from None
-        try:
-            self.client = Client(scheduler, timeout=timeout)
-        except (OSError, TimeoutError) as exc:
-            raise NianbaoError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        self.client = connect(scheduler, timeout)
         self.futures: dict = {}
         self.specs: dict = {}
 

@@ -104,13 +104,18 @@ class Progress:
             self._tqdm.set_postfix_str(self.status().split("  ", 1)[1], refresh=True)
 
     def _line(self, text: str) -> None:
-        if self._tqdm is not None:
-            self._tqdm.write(text, file=self.stream)
-        else:
-            self.stream.write(text + "\n")
-            self.stream.flush()
+        write_line(self._tqdm, self.stream, text)
 
     def close(self) -> None:
         if self._tqdm is not None:
             self._tqdm.close()
             self._tqdm = None
+
+
+def write_line(bar, stream, text: str) -> None:
+    """A line of text above the progress bar ``bar`` (a tqdm, or None: plain lines)."""
+    if bar is not None:
+        bar.write(text, file=stream)
+    else:
+        stream.write(text + "\n")
+        stream.flush()

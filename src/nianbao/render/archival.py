@@ -110,15 +110,18 @@ def metadata_class():
 def apply(document, info: DocumentInfo) -> None:
     """Give a laid-out WeasyPrint document nianbao's metadata (title, unit, year, fingerprint)."""
     old = document.metadata
+    document.metadata = metadata_for(info, created=old.created, modified=old.modified, lang=old.lang or "zh-CN")
+
+
+def metadata_for(info: DocumentInfo, **dates):
+    """WeasyPrint metadata (with nianbao's XMP additions) saying what ``info`` says."""
     metadata = metadata_class()(
         title=info.title,
         authors=[info.unit_name] if info.unit_name else [],
         description=" ".join(p for p in (info.title, info.subject) if p) or None,
         keywords=[k for k in (info.unit_name, str(info.year), "政府信息公开工作年度报告") if k],
         generator=f"nianbao {__version__}",
-        created=old.created,
-        modified=old.modified,
-        lang=old.lang or "zh-CN",
+        **dates,
     )
     metadata.info = info
-    document.metadata = metadata
+    return metadata

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nianbao.render.archival import DocumentInfo, metadata_class
+from nianbao.render.archival import DocumentInfo, metadata_for
 
 _USED = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+(?:[-\d.]+\s+)?(Do|gs|sh|scn|SCN|Tf)\b")
 _KINDS = {b"Do": "/XObject", b"gs": "/ExtGState", b"sh": "/Shading", b"scn": "/Pattern", b"SCN": "/Pattern",
@@ -218,16 +218,7 @@ def _docinfo(info: DocumentInfo) -> dict:
 
 def _xmp(info: DocumentInfo) -> bytes:
     """The section's XMP packet, as WeasyPrint writes one for PDF/A-3a, with nianbao's additions."""
-    from nianbao import __version__
-
-    metadata = metadata_class()(
-        title=info.title,
-        authors=[info.unit_name] if info.unit_name else [],
-        description=" ".join(p for p in (info.title, info.subject) if p) or None,
-        keywords=[k for k in (info.unit_name, str(info.year), "政府信息公开工作年度报告") if k],
-        generator=f"nianbao {__version__}",
-    )
-    metadata.info = info
+    metadata = metadata_for(info)
     rdf = metadata.generate_rdf_metadata("a", 3, "A")
     header = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
     return header + rdf + b'</x:xmpmeta>\n<?xpacket end="r"?>'

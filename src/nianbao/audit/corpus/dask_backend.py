@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from nianbao.audit.corpus import rows
 from nianbao.audit.corpus.pool import LocalPool
 from nianbao.audit.corpus.task import Done, Task
-from nianbao.errors import NianbaoError
 
 _local = threading.local()
 _kept: list[_KeptPool] = []
@@ -63,17 +62,9 @@ class _KeptPool(LocalPool):
 
 class DaskBackend:
     def __init__(self, scheduler: str, timeout: float = 30):
-        try:
-            from distributed import Client
-        except ImportError:
-            raise NianbaoError(
-                "--scheduler needs Dask's distributed package: pip install 'distributed' "
-                "(it is among nianbao's dependencies; reinstall with `pip install -e .`)"
-            ) from None
-        try:
-            self.client = Client(scheduler, timeout=timeout)
-        except (OSError, TimeoutError) as exc:
-            raise NianbaoError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        from nianbao.batch.dask_backend import connect
+
+        self.client = connect(scheduler, timeout)
         self.futures: dict = {}
 
     @property

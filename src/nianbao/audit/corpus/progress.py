@@ -42,11 +42,9 @@ class Progress:
             self._next_line = self.done + max(1, self.to_audit // 10)
 
     def line(self, text: str) -> None:
-        if self._tqdm is not None:
-            self._tqdm.write(text, file=self.stream)
-        else:
-            self.stream.write(text + "\n")
-            self.stream.flush()
+        from nianbao.batch.progress import write_line
+
+        write_line(self._tqdm, self.stream, text)
 
     def close(self) -> None:
         if self._tqdm is not None:
