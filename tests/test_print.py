@@ -107,7 +107,7 @@ def test_a_continued_table_repeats_header_title_and_group_labels():
     assert re.search(r'<th rowspan="2">三、结果<span class="continued">（续）</span></th>', body)
     assert re.search(r'<th rowspan="1">（三）不予公开<span class="continued">（续）</span></th>', body)
     assert "running-part" in rest and "示例数据" not in rest  # the running header stays, not the notice
-    assert "数据版本" not in rest  # nor the data version: both are said on the part's first page
+    assert "数据版本 1a2b3c4d" in rest  # the data version stays: it sets every page's footer
 
 
 # ---------------------------------------------------------------------------------------------

@@ -238,6 +238,18 @@ def test_pdfa_metadata_and_tags(report):
 
 
 @pytest.mark.slow
+def test_every_page_after_the_front_matter_carries_the_data_version(report):
+    from nianbao.data.versions import unit_year_fingerprint
+
+    version = unit_year_fingerprint(ROOT / "data", "shanghai", 2020).removeprefix("sha256:")[:8]
+    texts = [p.extract_text() for p in pypdf.PdfReader(str(report / "report.pdf")).pages]
+    assert f"数据版本 {version}" in texts[0]  # the cover
+    assert all(f"数据版本 {version}" in t for t in texts[2:]), [i for i, t in enumerate(texts) if "数据版本" not in t]
+    for name in ("03_applications.pdf", "04_review_litigation.pdf"):  # a continued table's pages too
+        assert all(f"数据版本 {version}" in p.extract_text() for p in pypdf.PdfReader(str(report / name)).pages)
+
+
+@pytest.mark.slow
 def test_continued_table_and_numbers_that_do_not_wrap(report):
     texts = [p.extract_text() for p in pypdf.PdfReader(str(report / "report.pdf")).pages]
     start = next(i for i, t in enumerate(texts) if "表二" in t and "收到和处理政府信息公开申请情况" in t)

@@ -103,7 +103,9 @@ def remainder(page_html: str, split: Split) -> str:
     title = _title_of(table)
     continued = _continuation(table, split.row)
     _drop_before(table)
-    for notice in soup.select("header .synthetic-notice, header .data-version"):  # said once, on the part's first page
+    # the notice is said once, on the part's first page; the data version stays (hidden in print, it
+    # sets the footer of every page)
+    for notice in soup.select("header .synthetic-notice"):
         notice.decompose()
     if title is not None:
         table.insert_before(title)
