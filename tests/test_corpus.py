@@ -77,8 +77,14 @@ def sleepers() -> list[psutil.Process]:
     return [p for p in psutil.process_iter(["cmdline"]) if "171" in (p.info["cmdline"] or [])[-1:]]
 
 
-def workers() -> list[psutil.Process]:
-    return [p for p in psutil.process_iter(["cmdline"]) if "nianbao.audit.corpus.worker" in (p.info["cmdline"] or [])]
+def workers(parent: int) -> list[psutil.Process]:
+    """The corpus workers started by the process ``parent`` (its pid is their last argument), alive
+    or orphaned; other corpus runs on the machine are not this test's business."""
+    return [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "nianbao.audit.corpus.worker" in (p.info["cmdline"] or []) and p.info["cmdline"][-1] == str(parent)
+    ]
 
 
 @pytest.fixture
@@ -327,7 +333,7 @@ def test_a_worker_stuck_beyond_its_timeout_is_killed(tmp_path):
     assert time.monotonic() - started < 30
     assert "timed out after 1 s: its process was stopped" in results["b-hang"]
     assert results["a"] == results["c"] == results["d"] == "not a report"
-    assert workers() == []
+    assert workers(os.getpid()) == []
 
 
 def _dies(task: Task) -> Done:
@@ -367,7 +373,7 @@ def test_an_interrupted_run_leaves_the_dataset_and_a_rerun_completes_it(sig, tmp
     assert "interrupted" in err.decode() and "Run the same command again" in err.decode()
     assert {name: (out / name).read_bytes() for name in file_names()} == before  # the previous dataset, whole
     assert read_manifest(out) is not None and not list((out / HIDDEN).glob("staging-*"))
-    assert sleepers() == [] and workers() == []
+    assert sleepers() == [] and workers(child.pid) == []
     (folder / "单位5_2022.zz.doc").unlink()
     again = run([folder], out)
     assert again.audited == 3 and again.reused == 6  # only what the interrupted run had not finished
