@@ -4,7 +4,6 @@ one report's pieces. Not a benchmark by itself."""
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -85,88 +84,42 @@ def floor(report_folder: str, unit: str = "shanghai", year: int = 2020) -> dict[
 
 
 def profile_report(unit: str = "shanghai", year: int = 2020) -> None:
-    """Where the time of one report goes, piece by piece, one after the other in this process."""
-    import os
+    """A timeline of one warm ``nianbao report`` in this process: when each part's notebook came
+    back from the workers, when its layout (the parent's layout thread) started and ended, and the
+    end of the report: writing report.pdf and cutting the sections' PDFs out of it. The serial
+    tail after the last notebook is what the wall time of one report waits for."""
+    import functools
     import tempfile
 
-    start = time.perf_counter()
-    sys.modules.setdefault("rfc3987_syntax", None)  # as the workers do
-    import papermill  # noqa: F401
-    import weasyprint  # noqa: F401
-
-    from nianbao.data.store import DataStore
-    from nianbao.render import combined, pdf
-    from nianbao.render import html as export
-    from nianbao.run import engine, worker
+    from nianbao.render import book, split
     from nianbao.run import report as runner
-    from nianbao.run.kernels import WARM_IMPORTS, WarmKernel
+    from nianbao.run import scheduler
 
-    export._exporter()
-    engine.register()
-    imports = time.perf_counter() - start
-    spec = runner.read_spec(None)
-    uy = DataStore(None).load(unit, year)
-    kernel = runner.resolve_kernel(spec.kernel)
-    rows, fragments = [], []
-    work = Path(tempfile.mkdtemp(prefix="nianbao-profile-"))
-    for section in spec.sections:
-        t0 = time.perf_counter()
-        warm = WarmKernel(kernel, imports=())
-        warm.manager()  # started and answering
-        t1 = time.perf_counter()
-        msg = warm._client.execute("\n".join(f"import {m}" for m in WARM_IMPORTS), silent=True, store_history=False)
-        warm._wait(msg, "importing", 120)
-        t2 = time.perf_counter()
-        task = runner.SectionTask(section, uy, work, DataStore(None).root, kernel, ("html", "pdf"), 600)
-        nb = worker._execute(task, work / f"{section.stem}.ipynb", warm)
-        t3 = time.perf_counter()
-        fragment = export.notebook_fragment(nb)
-        page = export.section_page(fragment, uy=uy, part=section.part)
-        t4 = time.perf_counter()
-        pdf.render_pdf(page)
-        t5 = time.perf_counter()
-        warm.close()
-        fragments.append(combined.PartFragment(section.part, uy.heading(section.part), fragment))
-        rows.append((section.stem, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4))
-    t = time.perf_counter()
-    pdf.render_pdf(combined.report_page(fragments, uy=uy))
-    combined_pdf = time.perf_counter() - t
-    t = time.perf_counter()
-    runner.render_report_workbook([work / f"{s.stem}.ipynb" for s in spec.sections], uy)
-    workbook = time.perf_counter() - t
-    lean, lab = _template_costs(work / f"{spec.sections[2].stem}.ipynb", uy, spec.sections[2].part)
+    out = Path(tempfile.mkdtemp(prefix="nianbao-profile-"))
+    runner.build_report(unit, year, out=out)  # warm: fonts, caches, kernels registered
+    events: list[tuple[float, str]] = []
+    origin = [0.0]
 
-    print(f"profile of one report ({unit} {year}), pieces one after the other in one process (s):")
-    print(f"  worker imports (papermill, nbconvert, WeasyPrint): {imports:.2f}")
-    print(f"  {'section':<22}{'kernel start':>13}{'kernel imports':>15}{'execute':>9}{'HTML':>7}{'PDF':>7}")
-    for stem, *values in rows:
-        print(f"  {stem:<22}" + "".join(f"{v:>{w}.2f}" for v, w in zip(values, (13, 15, 9, 7, 7))))
-    totals = [sum(r[i] for r in rows) for i in range(1, 6)]
-    print(f"  {'total':<22}" + "".join(f"{v:>{w}.2f}" for v, w in zip(totals, (13, 15, 9, 7, 7))))
-    print(f"  combined report PDF: {combined_pdf:.2f}; report.xlsx: {workbook:.2f}")
-    print(
-        f"  PDF of {spec.sections[2].stem} from nianbao's lean page: {lean:.2f}; "
-        f"from nbconvert's default (lab) HTML of the same notebook: {lab:.2f}"
-    )
-    print(f"  (process {os.getpid()})")
+    def timed(owner, name: str, label) -> None:
+        original = getattr(owner, name)
 
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter() - origin[0]
+            try:
+                return original(*args, **kwargs)
+            finally:
+                events.append((started, f"{label(args)}: {started:5.2f} → {time.perf_counter() - origin[0]:5.2f} s"))
 
-def _template_costs(executed: Path, uy, part: int) -> tuple[float, float]:
-    """WeasyPrint time for one section: nianbao's lean page against nbconvert's default HTML."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from weasyprint import HTML
+        setattr(owner, name, wrapper)
 
-    from nianbao.render import html as export
-
-    nb = nbformat.read(str(executed), as_version=4)
-    lean_page = export.section_page(export.notebook_fragment(nb), uy=uy, part=part)
-    lab_page, _ = HTMLExporter().from_notebook_node(nb)
-
-    def render(page: str) -> float:
-        HTML(string=page).render().write_pdf()  # warm
-        start = time.perf_counter()
-        HTML(string=page).render().write_pdf()
-        return time.perf_counter() - start
-
-    return render(lean_page), render(lab_page)
+    timed(book, "lay_out_part", lambda a: f"layout of part {a[0]}")
+    timed(book.ReportBook, "finish", lambda a: "report.pdf: front matter, paint and write, cut (all)")
+    timed(split, "sections", lambda a: "  of which cutting the sections' PDFs")
+    timed(scheduler.ReportScheduler, "_on_execute", lambda a: f"notebook of part {a[2].part} back from its worker")
+    origin[0] = time.perf_counter()
+    result = runner.build_report(unit, year, out=out)
+    wall = time.perf_counter() - origin[0]
+    print(f"timeline of one warm report ({unit} {year}, {'ok' if result.ok else 'FAILED'}; build_report {wall:.2f} s):")
+    for _, line in sorted(events):
+        print(f"  {line}")

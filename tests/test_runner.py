@@ -320,3 +320,29 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
         atomic.write_atomic(target, 12345)  # type: ignore[arg-type]
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+# ---------------------------------------------------------------------------------------------
+# the scheduler writes report.pdf once
+# ---------------------------------------------------------------------------------------------
+
+
+def test_report_pdf_is_written_once_when_several_layouts_end_with_the_book_complete():
+    """Two layout futures can be handled after the last part is laid out: both see the book
+    complete, and only the first may start writing report.pdf (a second write cost 0.9 s)."""
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from nianbao.run.scheduler import ReportScheduler
+
+    submitted = []
+    scheduler = ReportScheduler(None, 1, [], None, "报告", combined=False)
+    scheduler.book = SimpleNamespace(complete=True)
+    scheduler.tasks = [SimpleNamespace(part=1, info=None)]
+    scheduler._parts = lambda: []
+    scheduler._layout = SimpleNamespace(submit=lambda fn, *args: submitted.append(fn) or Future())
+    for _ in range(2):
+        done = Future()
+        done.set_result([6])
+        scheduler._on_layout(done, None)
+    assert len(submitted) == 1

@@ -72,6 +72,7 @@ class ReportScheduler:
         self.waiting: dict[int, Outcome] = {}  # part -> an executed section waiting for its PDF
         self.combined = CombinedOutcome()
         self.book = None  # the report's layout (render.book.ReportBook), while it can be made
+        self._finishing = False  # report.pdf is being written from the book
         self._layout: ThreadPoolExecutor | None = None
         self._queue: list = []
         self._order = itertools.count()
@@ -171,7 +172,8 @@ class ReportScheduler:
         except Exception as exc:
             self._abandon_book(f"report PDF: {type(exc).__name__}: {exc}")
             return
-        if self.book.complete:
+        if self.book.complete and not self._finishing:  # once: several layouts may end with the book complete
+            self._finishing = True
             info = self.tasks[0].info
             self._lay_out("report", report_pdf, self.book, self._parts(), self.uy, info, self.title)
 
