@@ -13,8 +13,8 @@ where the time of one report goes. Same machine, one sitting; it prints numbers,
 (e) a rerun of a batch of ``--rerun-jobs`` unit-years in which nothing changed (all skipped);
 (demo) ``nianbao batch`` of every unit-year of the demo data (165), 2 workers, with the peak
     memory of each worker with its kernel (not in the default parts: it takes minutes);
-profile: the pieces of one report, one after the other in one process: starting a kernel,
-    the imports in it, executing, HTML, PDF, combined PDF.
+profile: a timeline of one warm report in this process: when each notebook came back from
+    the workers, each part's layout, writing report.pdf and cutting the sections' PDFs.
 
 Run with the project's environment: ``.venv/bin/python bench/bench_batch.py`` (``--parts`` picks
 some of a,b,c,d,e,profile). The machine's load is printed before and after, and for (a)-(c) the
