@@ -26,32 +26,15 @@ import sys
 import tempfile
 import time
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 TIMEOUT = 300  # seconds one command may take here
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+sys.path.insert(0, str(ROOT / "tests"))
 
-
-def filled_workbook(folder: Path, data: Path) -> Path:
-    """The template for demo_district 2023, filled with the fixture's 2021 figures."""
-    import openpyxl
-
-    from nianbao.data.store import DataStore
-    from nianbao.excel.layout import workbook_layout
-    from nianbao.excel.template import write_template
-
-    source = DataStore(FIXTURE_DATA).load("demo_district", 2021)
-    path, _ = write_template("demo_district", 2023, folder / "filled.xlsx", data_dir=data)
-    wb = openpyxl.load_workbook(path)
-    for layout in workbook_layout("2021"):
-        for item in layout.inputs:
-            value = {"A": source.a, "B": source.b, "C": source.c}[item.table](item.row_id, item.col_id)
-            wb[layout.name][item.address] = float(value) if isinstance(value, Decimal) else value
-    wb.save(path)
-    return path
+from malformed.catalogue import good_workbook  # noqa: E402  (the tests' valid workbook)
 
 
 def _rows_xml(rows: int, first_row: int, rng: random.Random) -> bytes:
@@ -186,7 +169,7 @@ def fresh_data(tmp: Path) -> Path:
 def cases(tmp: Path):
     """(name, input path, arguments) for each input, built as needed."""
     data = fresh_data(tmp)
-    good = filled_workbook(tmp, data)
+    good = good_workbook(tmp, data)
     yield "workbook, filled (reference)", good, ["import", str(good), "--data", str(fresh_data(tmp))]
     for mb in (8, 20):
         book = extra_sheet(good, tmp / f"extra{mb}.xlsx", mb)

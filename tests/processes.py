@@ -51,3 +51,11 @@ def tree_of(pid: int, with_kernel: bool = True) -> list[psutil.Process]:
 def temporaries(folder) -> list[str]:
     """nianbao's temporary files under ``folder``."""
     return sorted(p.name for p in folder.rglob(".*") if p.name.endswith((".tmp", ".running.ipynb")))
+
+
+def assert_killed_leaves_nothing(proc, tree: list[psutil.Process]) -> None:
+    """Kill -9 the run ``proc``; every process of its ``tree`` must be gone soon after."""
+    proc.kill()
+    proc.wait()
+    left = gone_within(tree)
+    assert not left, [command_line(p)[:120] for p in left]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from processes import command_line, gone_within, temporaries, tree_of
+from processes import assert_killed_leaves_nothing, command_line, gone_within, temporaries, tree_of
 
 from nianbao import batch
 from nianbao.batch import fingerprint
@@ -349,10 +349,7 @@ def test_killed_batch_takes_its_workers_and_kernels_with_it(world, leftovers):
     proc, tree = start(world, cli(world, "--units", "busy", "--years", "2020", "--workers", "1"), "busy.tried",
                        leftovers)  # fmt: skip
     time.sleep(0.2)  # into the long C call
-    proc.kill()
-    proc.wait()
-    left = gone_within(tree)
-    assert not left, [command_line(p)[:120] for p in left]
+    assert_killed_leaves_nothing(proc, tree)
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from processes import command_line, gone_within, temporaries, tree_of
+from processes import assert_killed_leaves_nothing, command_line, gone_within, temporaries, tree_of
 
 from nianbao import atomic
 from nianbao.run import lifeline, module_state
@@ -218,10 +218,7 @@ def test_kernels_are_bound_to_the_main_thread_only():
 @pytest.mark.slow
 def test_killed_report_takes_its_workers_and_kernels_with_it(world, leftovers):
     proc, tree = start_busy(world, report_command(world, "--sections", "1,2", "--formats", "html"), leftovers)
-    proc.kill()
-    proc.wait()
-    left = gone_within(tree)
-    assert not left, [command_line(p)[:120] for p in left]
+    assert_killed_leaves_nothing(proc, tree)
 
 
 @pytest.mark.slow
