@@ -251,6 +251,29 @@ def test_select_sections():
         notebooks.select_sections(spec, ["9"])
 
 
+def test_installed_kernels_are_those_jupyter_finds(tmp_path, monkeypatch):
+    """The quick lookup (no jupyter_client import in the parent) finds what jupyter_client finds,
+    also with a kernel of our own on JUPYTER_PATH and a folder without kernel.json."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    own = tmp_path / "kernels" / "nianbao-probe"
+    own.mkdir(parents=True)
+    (own / "kernel.json").write_text('{"argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], '
+                                     '"display_name": "probe", "language": "python"}')  # fmt: skip
+    (tmp_path / "kernels" / "not-a-kernel").mkdir()
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert notebooks.installed_kernels() == set(KernelSpecManager().find_kernel_specs())
+    assert "nianbao-probe" in notebooks.installed_kernels()
+
+
+def test_default_workers_leave_a_core_to_the_layout(monkeypatch):
+    from nianbao.run import report
+
+    for cores, laying_out, expected in [(1, True, 1), (2, True, 1), (2, False, 2), (3, True, 2), (8, True, 2)]:
+        monkeypatch.setattr(report.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert report.default_workers(laying_out) == expected, (cores, laying_out)
+
+
 def test_kernel_fallback():
     assert notebooks.resolve_kernel("no-such-kernel-xyz") == "python3"
     with pytest.raises(NianbaoError, match="no Jupyter kernel"):

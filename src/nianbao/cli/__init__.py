@@ -1,5 +1,5 @@
 """The ``nianbao`` command: argument parsing only; every subcommand calls a public function."""
 
-from nianbao.cli.main import COMMANDS, build_parser, main, register
+from nianbao.cli.main import COMMANDS, build_parser, main, register, run
 
-__all__ = ["COMMANDS", "build_parser", "main", "register"]
+__all__ = ["COMMANDS", "build_parser", "main", "register", "run"]

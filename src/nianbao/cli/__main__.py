@@ -1,5 +1,3 @@
-import sys
+from nianbao.cli.main import run
 
-from nianbao.cli.main import main
-
-sys.exit(main())
+run()

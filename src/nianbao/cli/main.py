@@ -128,6 +128,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
 
 
+def run() -> None:
+    """The ``nianbao`` program: :func:`main`, then exit with its code.
+
+    Before exiting, everything the command left in memory is frozen out of the garbage
+    collector: the interpreter's last collection would otherwise walk it all (a report leaves
+    150,000 objects of page layouts behind: 0.2 s of every ``nianbao report``). Exit handlers
+    still run. (Not in :func:`main`, which tests call many times in one process.)"""
+    import gc
+
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def explain(exc: BaseException) -> tuple[int, str]:
     """(exit code, message) for an error that stopped a command."""
     if isinstance(exc, NianbaoError):

@@ -88,6 +88,9 @@ def _extension_schema(rdf: Element) -> None:
 def metadata_class():
     """WeasyPrint's metadata with nianbao's XMP additions (built on first use: WeasyPrint is
     imported only where PDFs are made)."""
+    from nianbao.render.weasy import load
+
+    load()
     from weasyprint.pdf.metadata import DocumentMetadata
 
     class ReportMetadata(DocumentMetadata):

@@ -16,6 +16,7 @@ import threading
 
 from nianbao.errors import FontError
 from nianbao.render.archival import PDF_VARIANT, DocumentInfo, apply
+from nianbao.render.weasy import load
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -23,6 +24,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 @functools.lru_cache(maxsize=1)
 def _url_fetcher():
     """A fetcher that only decodes ``data:`` URIs: pages are self-contained by construction."""
+    load()
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"data"})
@@ -35,6 +37,7 @@ def _shared():
     """One font configuration and the report's stylesheet, parsed once per thread: every
     document laid out here shares them (a part of a report is a document of its own)."""
     if not hasattr(_local, "shared"):
+        load()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -58,6 +61,7 @@ def layout(html: str, *, first_page: int | None = None):
     """Lay ``html`` out on A4 pages: a WeasyPrint document. ``first_page`` is the number printed
     on its first page (default 1). The report's stylesheet inlined in the page is replaced by
     the one parsed once (:func:`_shared`)."""
+    load()
     from weasyprint import CSS, HTML
 
     fonts, report_css = _shared()

@@ -150,7 +150,47 @@ def _manager_class():
         def format_kernel_cmd(self, extra_arguments=None):
             return lifeline.bound_command(super().format_kernel_cmd(extra_arguments))
 
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # a killed kernel is gone within milliseconds: look every 10 ms, not every 100 ms
+            # (jupyter_client's default made stopping a kernel take 0.1 s at the end of every run)
+            await super()._async_wait(pollinterval=min(pollinterval, 0.01))
+
     return Manager
+
+
+async def _until_ready(client, timeout: float) -> None:
+    """Wait until ``client`` (an asynchronous kernel client) is connected to its kernel: the
+    kernel answers ``kernel_info`` on the shell channel, and its 'idle' status after that request
+    arrives on IOPub, which shows that the IOPub subscription is live (a subscriber that connects
+    late misses what was published before; then ask again). RuntimeError after ``timeout``."""
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg_id = client.kernel_info()
+        try:
+            reply = await ensure_async(client.shell_channel.get_msg(timeout=1))
+        except Empty:
+            if not await client._async_is_alive():
+                raise RuntimeError("the kernel died before it answered") from None
+            continue
+        if reply.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        try:
+            while True:
+                msg = await ensure_async(client.iopub_channel.get_msg(timeout=0.5))
+                if (
+                    msg.get("parent_header", {}).get("msg_id") == msg_id
+                    and msg.get("msg_type") == "status"
+                    and msg.get("content", {}).get("execution_state") == "idle"
+                ):
+                    client._handle_kernel_info_reply(reply)
+                    return
+        except Empty:
+            continue  # IOPub was not connected yet: ask again
+    raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
 
 
 class WarmKernel:
@@ -233,7 +273,9 @@ class WarmKernel:
         """The asynchronous client that notebooks run through, connected once per kernel.
 
         A new client per notebook (nbclient's way) waits for the kernel to answer and then at
-        least 0.2 s more for its IOPub channel to go quiet: idle time in every notebook.
+        least 0.2 s more for its IOPub channel to go quiet: idle time in every notebook. This one
+        is connected once, and ready as soon as the kernel's answer and the 'idle' that follows
+        it on IOPub have arrived (:func:`_until_ready`).
         """
         from jupyter_core.utils import run_sync
 
@@ -241,7 +283,7 @@ class WarmKernel:
             client = self.km.client()
             client.start_channels()
             try:
-                run_sync(client._async_wait_for_ready)(timeout=timeout)
+                run_sync(_until_ready)(client, timeout)
             except RuntimeError as exc:
                 client.stop_channels()
                 raise KernelStartError(f"the kernel does not answer: {exc}{self.tail()}") from None

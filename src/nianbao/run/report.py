@@ -16,7 +16,7 @@ workers and removes their temporary files before it exits; killed (SIGKILL), its
 kernels die with it (:mod:`nianbao.run.lifeline`) and the next run in the folder removes what
 they left.
 
-Sections run in worker processes (two by default, :mod:`nianbao.run.worker`), each with a warm
+Sections run in worker processes (:func:`default_workers`, :mod:`nianbao.run.worker`), each with a warm
 kernel reused between its sections while they succeed (:mod:`nianbao.run.kernels`).
 :mod:`nianbao.run.scheduler` hands them the work: every execution first, then the combined
 report's PDF beside the sections' PDFs. A section that fails does not stop the others; its result
@@ -26,6 +26,7 @@ unit-years on the same kind of workers.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -42,7 +43,19 @@ from nianbao.run.notebooks import ReportSpec, Section, check_formats, read_spec,
 from nianbao.run.results import NotebookResult, ReportResult
 from nianbao.run.scheduler import CombinedOutcome, ReportScheduler
 
-DEFAULT_WORKERS = 2
+MAX_DEFAULT_WORKERS = 2  # each worker keeps a kernel (about 250 MB together)
+
+
+def default_workers(lays_out: bool) -> int:
+    """Worker processes when none are asked for: one per CPU core, at most two, less the core
+    this process needs when it lays the report's PDF out (``lays_out``) while the notebooks run.
+    On two cores that is one worker: two kernels would start (1.2 s of CPU each) and run the
+    notebooks on the core the layout needs, which made the default report 1 s slower."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_WORKERS, cores - 1 if lays_out else cores))
 
 
 def build_report(
@@ -91,9 +104,9 @@ def build_report(
 
     title = spec.report_title(uy)
     tasks = [NotebookTask.for_section(s, uy, folder, data_root, kernel_name, fmts, cell_timeout, title) for s in chosen]
-    n_workers = max(1, min(workers or DEFAULT_WORKERS, len(tasks)))
-    report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=[], findings=findings)
     skipped = _combined_skipped(spec, chosen, fmts)
+    n_workers = max(1, min(workers or default_workers(skipped is None and "pdf" in fmts), len(tasks)))
+    report = ReportResult(unit=uy.unit, year=uy.year, folder=folder, kernel=kernel_name, sections=[], findings=findings)
     remove_stale(folder)  # what a run killed here before left behind
     with worker.pool(n_workers, kernel_name) as workers_pool, worker.stopped_cleanly(workers_pool, folder):
         scheduler = ReportScheduler(

@@ -1,9 +1,10 @@
 """A worker process: the heavy libraries imported once, and a warm kernel per thread.
 
 A worker (of ``nianbao report``, of a single notebook's run, of the batch's local pool, or a
-Dask worker) calls :func:`warm_up` once: it imports papermill, nbconvert and WeasyPrint and
-starts a kernel ahead (:mod:`nianbao.run.kernels`). The notebooks it runs
-(:mod:`nianbao.run.execute`) take that kernel from :func:`kernel_slot`.
+Dask worker) calls :func:`warm_up` once: it starts a kernel ahead (:mod:`nianbao.run.kernels`)
+and imports papermill and nbconvert. WeasyPrint is imported where a PDF is first laid out: in
+``nianbao report`` that is the parent (:mod:`nianbao.run.scheduler`), so its workers never do.
+The notebooks it runs (:mod:`nianbao.run.execute`) take that kernel from :func:`kernel_slot`.
 
 The workers of :func:`pool` die with the process that started them (:mod:`nianbao.run.lifeline`)
 and ignore Ctrl-C: it reaches the whole process group, and stopping is their parent's to decide
@@ -35,7 +36,7 @@ def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
     uses. Workers are our own processes, so they skip it.
 
     With ``kernel`` (a kernel name), the worker launches that kernel first, so that the kernel
-    imports pandas and matplotlib while this process imports papermill and WeasyPrint. Calling it
+    imports pandas and matplotlib while this process imports papermill and nbconvert. Calling it
     again (a Dask worker does, before each job) only starts a kernel for a new thread.
     """
     global _warmed
@@ -52,20 +53,61 @@ def warm_up(kernel: str | None = None, reuse: bool = True) -> None:
     if _warmed:
         return
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import papermill  # noqa: F401
-    import weasyprint  # noqa: F401
+    _import_papermill()
 
     from nianbao.render import html
     from nianbao.run import engine
 
     engine.register()
     html.exporter()  # builds nbconvert's exporter and its template environment
+    try:
+        _warm_exports()
+    except Exception:  # only a head start: the real exports report their own errors
+        pass
     logging.getLogger("papermill").setLevel(logging.CRITICAL)  # failures are reported by us
     import gc
 
     gc.collect()
     gc.freeze()  # what is loaded now lives as long as the worker: spare it every later collection
     _warmed = True
+
+
+def _warm_exports() -> None:
+    """Export a small notebook once, the way :mod:`nianbao.run.execute` exports a section, while
+    the kernel is still starting: the first export otherwise pays for compiling the page
+    templates, the Markdown renderer, the notebook schema's validator and importing openpyxl
+    (0.3 s on the first section of every run)."""
+    import nbformat
+    from nbformat import v4
+
+    from nianbao.render import downloads, html
+
+    table = {"name": "warm", "title": "预热", "header": ["项目", "数量"], "rows": [["一", 1]]}
+    output = v4.new_output(
+        "display_data",
+        data={"text/html": "<p>预热</p>", "image/svg+xml": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+              downloads.TABLE_MIME: table, "text/plain": "预热"},
+    )  # fmt: skip
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("## 预热"), v4.new_code_cell("", outputs=[output])])
+    nbformat.validate(nb)
+    html.notebook_fragment(nb)
+    downloads.render_downloads(nb, "warm", synthetic=False, label="warm")
+
+
+def _import_papermill() -> None:
+    """Import papermill without pyarrow: papermill reaches HDFS through pyarrow when it can
+    (0.1 s of imports per worker) and we read and write local files only. pyarrow stays
+    importable afterwards (the corpus's workers use it)."""
+    if "papermill" in sys.modules:
+        return
+    blocked = "pyarrow" not in sys.modules
+    if blocked:
+        sys.modules["pyarrow"] = None  # type: ignore[assignment]
+    try:
+        import papermill  # noqa: F401
+    finally:
+        if blocked:
+            del sys.modules["pyarrow"]
 
 
 def close_kernels() -> None:

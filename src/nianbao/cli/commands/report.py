@@ -17,7 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     cli_args.add_data(parser)
     parser.add_argument("--sections", type=cli_args.comma_list, default=None, metavar="LIST",
                         help="parts to run, by number or id, e.g. 3,4 (default: all; the combined report needs all)")  # fmt: skip
-    parser.add_argument("--workers", type=cli_args.positive_int, default=None, help="worker processes (default: 2)")
+    parser.add_argument(
+        "--workers",
+        type=cli_args.positive_int,
+        default=None,
+        help="worker processes (default: one per CPU core less the one that lays the PDF out, at most 2)",
+    )
     parser.add_argument("--spec", type=Path, default=None, help="report declaration (default: notebooks/report.toml)")
     cli_args.add_run_options(parser)
     cli_args.add_force(parser, "build even when `nianbao check` finds errors in the data")
