@@ -9,8 +9,8 @@ and laying its pages out for the PDFs, then the combined report (``report.html``
 2. meanwhile this process lays the parts out, in part order, as their notebooks finish (a thread
    of its own: the layout of part 3 needs the page numbers of parts 1 and 2, not their workers);
 3. once every part is laid out, it lays out the front matter (cover and 目录), writes
-   ``report.pdf`` from the pages it has and cuts each section's PDF out of it; the workers write
-   ``report.xlsx``.
+   ``report.pdf`` from the pages it has and cuts each section's PDF out of it; meanwhile, once
+   every notebook has run, a worker writes ``report.xlsx`` from them.
 
 Each page is laid out once, for its section's PDF and ``report.pdf`` alike. When no report is
 made (some parts only, or a part failed), each section's PDF is laid out on its own, on the
@@ -69,6 +69,8 @@ class ReportScheduler:
         self.formats = self.tasks[0].formats if self.tasks else ()
         self.results: dict[int, NotebookResult] = {}
         self.fragments: dict[int, str] = {}
+        self.notebooks: dict = {}  # part -> its executed notebook (a path), once all ran well
+        self._workbook_pending = False  # report.xlsx is being written from the executed notebooks
         self.waiting: dict[int, Outcome] = {}  # part -> an executed section waiting for its PDF
         self.combined = CombinedOutcome()
         self.book = None  # the report's layout (render.book.ReportBook), while it can be made
@@ -121,8 +123,15 @@ class ReportScheduler:
         self.results[result.part] = result
         if self.on_section is not None:
             self.on_section(result)
-        if len(self.results) == len(self.tasks) and self._all_ok() and self.combined_wanted:
-            executed = [self.results[t.part].executed for t in self.tasks]
+
+    def _executed(self, task: NotebookTask, outcome: Outcome) -> None:
+        """Once every notebook has run, a worker writes ``report.xlsx`` from them, while the PDFs
+        are made (from the executed notebooks where they are: those waiting for their PDF are put
+        in place only after it has read them, :meth:`_on_workbook`)."""
+        self.notebooks[task.part] = outcome.running if task.part in self.waiting else outcome.result.executed
+        if len(self.notebooks) == len(self.tasks) and self.combined_wanted:
+            executed = [self.notebooks[t.part] for t in self.tasks]
+            self._workbook_pending = True
             self._push(WORKBOOK, "workbook", render_report_workbook, executed, self.uy, self.title)
 
     def _all_ok(self) -> bool:
@@ -146,6 +155,7 @@ class ReportScheduler:
                 self._lay_out("layout", self.book.add, task.part, print_page(task, outcome.fragment or ""), task.info)
             else:
                 self._push(PDF, "pdf", render_pdf_later, outcome.page, task.info, context=task)
+        self._executed(task, outcome)
         self.fragments[task.part] = outcome.fragment or ""
         if len(self.fragments) == len(self.tasks) and self.combined_wanted and "html" in self.formats:
             self.combined.payloads["html"] = report_html(self._parts(), self.uy, self.title)
@@ -186,9 +196,14 @@ class ReportScheduler:
             self._abandon_book(f"report PDF: {type(exc).__name__}: {exc}")
             return
         self.book = None  # every part's PDF is ready: put the sections in place
-        for part, outcome in sorted(self.waiting.items()):
+        for part, outcome in self.waiting.items():
             outcome.payloads["pdf"] = pdfs[part]
             outcome.page = None
+        if not self._workbook_pending:
+            self._commit_waiting()
+
+    def _commit_waiting(self) -> None:
+        for _, outcome in sorted(self.waiting.items()):
             self._final(commit(outcome))
         self.waiting.clear()
 
@@ -204,6 +219,9 @@ class ReportScheduler:
         self._final(commit(outcome))
 
     def _on_workbook(self, future: Future, context) -> None:
+        self._workbook_pending = False
+        if self.book is None and self.waiting and all(o.page is None for o in self.waiting.values()):
+            self._commit_waiting()  # report.pdf was ready first: its sections waited for this
         try:
             workbook = future.result()
         except Exception as exc:
