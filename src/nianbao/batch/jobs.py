@@ -250,7 +250,7 @@ class _Job:
 
         spec = self.spec
         try:
-            workbook = render_report_workbook([r.executed for r in results], uy, title)
+            workbook = render_report_workbook([(r.part, r.executed) for r in results], uy, title)
         except Exception as exc:
             self.combined_error = f"report workbook: {type(exc).__name__}: {exc}"
             return []

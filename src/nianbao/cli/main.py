@@ -134,10 +134,19 @@ def run() -> None:
     Before exiting, everything the command left in memory is frozen out of the garbage
     collector: the interpreter's last collection would otherwise walk it all (a report leaves
     150,000 objects of page layouts behind: 0.2 s of every ``nianbao report``). Exit handlers
-    still run. (Not in :func:`main`, which tests call many times in one process.)"""
-    import gc
+    still run. (Not in :func:`main`, which tests call many times in one process.)
 
-    code = main()
+    A Ctrl-C that comes after the command has returned (a second one, pressed while the first
+    was stopping the workers, say) finds nothing left to stop: it is ignored, and the command
+    exits as interrupted, without a traceback."""
+    import gc
+    import signal
+
+    try:
+        code = main()
+    except KeyboardInterrupt:  # after main()'s own handling: the command is over
+        code = EXIT_INTERRUPTED
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     sys.exit(code)
 

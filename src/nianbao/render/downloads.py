@@ -219,14 +219,14 @@ def write_files(folder: Path, stem: str, files: dict[str, bytes]) -> Downloads:
     return Downloads(xlsx if xlsx in wanted else None, sorted(p for p in wanted if p.suffix == ".csv"))
 
 
-def report_workbook(executed: list[Path], *, synthetic: bool, label: str) -> bytes | None:
-    """One workbook with the tables of every section (``report.xlsx``): sheets named by part and
-    table number, e.g. 「3.1 表二　收到和处理政府信息公开申请情况」."""
+def report_workbook(executed: list[tuple[int, Path]], *, synthetic: bool, label: str) -> bytes | None:
+    """One workbook with the tables of every section (``report.xlsx``), from (part, executed
+    notebook) pairs: sheets named by part and table number, e.g.
+    「3.1 表二　收到和处理政府信息公开申请情况」."""
     import nbformat
 
     tables, names = [], []
-    for path in executed:
-        part = path.stem.split("_", 1)[0].lstrip("0") or "0"
+    for part, path in executed:
         found = tables_in(nbformat.read(str(path), as_version=4))
         tables += found
         names += [f"{part}.{k}_{t.name}" for k, t in enumerate(found, start=1)]

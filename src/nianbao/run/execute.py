@@ -291,8 +291,11 @@ def report_pdf(
     )
 
 
-def render_report_workbook(executed: Sequence[Path], uy: UnitYear, title: str | None = None) -> bytes | None:
-    """``report.xlsx``: the tables of every section in one workbook (None when there are none)."""
+def render_report_workbook(
+    executed: Sequence[tuple[int, Path]], uy: UnitYear, title: str | None = None
+) -> bytes | None:
+    """``report.xlsx``: the tables of every section in one workbook (None when there are none),
+    from (part, executed notebook) pairs."""
     from nianbao.render.downloads import report_workbook
 
     return report_workbook(list(executed), synthetic=uy.synthetic, label=title or uy.title)

@@ -130,7 +130,7 @@ class ReportScheduler:
         in place only after it has read them, :meth:`_on_workbook`)."""
         self.notebooks[task.part] = outcome.running if task.part in self.waiting else outcome.result.executed
         if len(self.notebooks) == len(self.tasks) and self.combined_wanted:
-            executed = [self.notebooks[t.part] for t in self.tasks]
+            executed = [(t.part, self.notebooks[t.part]) for t in self.tasks]
             self._workbook_pending = True
             self._push(WORKBOOK, "workbook", render_report_workbook, executed, self.uy, self.title)
 
