@@ -265,6 +265,19 @@ def contributions_table(uy: UnitYear, store: DataStore) -> HtmlTable | None:
 # ---------------------------------------------------------------------------------------------
 
 
+#: Height (inches) of a ranking chart that has a page to itself: the A4 page's text height (251 mm)
+#: less its heading and the measure's note under it.
+FULL_PAGE_CHART = 251 / 25.4 - 1.5
+
+
+def ranking_height(bars: int) -> float:
+    """A ranking chart's height for ``bars`` units: 0.18 in per bar, or, when two such charts
+    would not fit on one page anyway, the whole page, so that a page holding one chart is full
+    (and a very long ranking is not taller than the page)."""
+    natural = 0.18 * bars + 1.2
+    return natural if natural <= FULL_PAGE_CHART / 2 else FULL_PAGE_CHART
+
+
 def ranking_chart(comp: Comparison, measure: str) -> Chart | None:
     """Horizontal bars of one measure per unit, largest first, coloured by level; for a rate, a
     line at the reference's rate (the parent's, recomputed from its counts)."""
@@ -275,7 +288,7 @@ def ranking_chart(comp: Comparison, measure: str) -> Chart | None:
     frame = _sort(frame, measure)
     frame["数值"] = frame[measure].astype(float)
     setup_charts()
-    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH, 0.18 * len(frame) + 1.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(COLUMN_WIDTH, ranking_height(len(frame))), layout="constrained")
     palette = {schema.UNIT_LEVELS[k]: v for k, v in LEVEL_COLOURS.items()}
     order = [schema.UNIT_LEVELS[k] for k in LEVEL_COLOURS if schema.UNIT_LEVELS[k] in set(frame["级别"])]
     sns.barplot(data=frame, y="单位", x="数值", hue="级别", hue_order=order, palette=palette, dodge=False, ax=ax)
