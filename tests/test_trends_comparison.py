@@ -2,6 +2,7 @@
 their parent), their charts, the notebooks and the commands that run and export them."""
 
 import json
+import re
 import shutil
 
 import matplotlib
@@ -247,8 +248,16 @@ def test_trends_and_compare_commands_export_html_pdf_and_tables(demo_data, tmp_p
     folder = tmp_path / "shanghai" / "trends"
     html = (folder / "trends_2020-2023.html").read_text(encoding="utf-8")
     assert "示例数据" in html and "上年结转核对（规则X1）" in html and "vnd.nianbao" not in html
-    text = "".join(p.extract_text() for p in pypdf.PdfReader(folder / "trends_2020-2023.pdf").pages)
+    reader = pypdf.PdfReader(folder / "trends_2020-2023.pdf")
+    text = "".join(p.extract_text() for p in reader.pages)
     assert "示例数据" in text and "上海市政府信息公开申请办理情况趋势" in text
+    # every page prints the data version: the first digits of the fingerprint in its metadata
+    fingerprint = re.search(
+        rb"<nianbao:dataFingerprint>sha256:([0-9a-f]{16})<", reader.trailer["/Root"]["/Metadata"].get_data()
+    )
+    assert fingerprint, "no data fingerprint in the trends PDF's metadata"
+    version = f"数据版本 {fingerprint.group(1)[:8].decode()}"
+    assert all(version in p.extract_text() for p in reader.pages), version
     wb = openpyxl.load_workbook(folder / "trends_2020-2023.xlsx")
     assert "示例数据" in wb["说明"]["A2"].value and len(wb.sheetnames) == 3
     assert sorted(p.name for p in (folder / "csv" / "trends_2020-2023").iterdir()) == [

@@ -72,11 +72,14 @@ class NotebookTask:
         declared = spec.notebook(notebook_id)
         title = declared.title_for(**title_values)
         kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
+        info = _declared_info(title, heading, parameters)
+        # printed on its pages as a report's is: the first digits of the fingerprint in its metadata
+        version = info.data_fingerprint.removeprefix(versions.PREFIX)[: versions.SHORT]
         return cls(
             id=notebook_id, notebook=declared.notebook, parameters=parameters, folder=folder, stem=stem,
-            page=PageContext(title, heading, notebook_id, synthetic), kernel=kernel_name,
+            page=PageContext(title, heading, notebook_id, synthetic, version), kernel=kernel_name,
             formats=check_formats(formats if formats is not None else spec.formats), cell_timeout=cell_timeout,
-            label=heading, info=_declared_info(title, heading, parameters),
+            label=heading, info=info,
         )  # fmt: skip
 
     def failure(self, seconds: float, stage: str, message: str, error: CellError | None = None,
