@@ -3,6 +3,8 @@ they are gone (tests/test_faults.py, tests/test_batch.py)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import psutil
@@ -59,3 +61,21 @@ def assert_killed_leaves_nothing(proc, tree: list[psutil.Process]) -> None:
     proc.wait()
     left = gone_within(tree)
     assert not left, [command_line(p)[:120] for p in left]
+
+
+def assert_stopped_cleanly(proc, tree: list[psutil.Process], how: str) -> tuple[str, str]:
+    """Stop the run ``proc`` as a user would (``how``: "ctrl-c" to its process group,
+    "double-ctrl-c" the second while the first is stopping the workers, "sigterm"); it must exit
+    as interrupted (130) without a traceback, its whole ``tree`` gone. Returns (stdout, stderr)."""
+    if how in ("ctrl-c", "double-ctrl-c"):
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+        if how == "double-ctrl-c":
+            time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    left = gone_within(tree)
+    assert proc.returncode == 130 and "Traceback" not in stderr, stdout + stderr
+    assert not left, [command_line(p)[:120] for p in left]
+    return stdout, stderr

@@ -24,7 +24,12 @@ from pathlib import Path
 
 import psutil
 import pytest
-from processes import assert_killed_leaves_nothing, command_line, gone_within, temporaries, tree_of
+from processes import (
+    assert_killed_leaves_nothing,
+    assert_stopped_cleanly,
+    temporaries,
+    tree_of,
+)
 
 from nianbao import batch
 from nianbao.batch import fingerprint
@@ -357,16 +362,7 @@ def test_killed_batch_takes_its_workers_and_kernels_with_it(world, leftovers):
 def test_batch_stopped_hard_writes_its_summary_and_resumes(world, stop, leftovers):
     command = cli(world, "--units", "stall,beta", "--years", "2020", "--workers", "1")
     proc, tree = start(world, command, "stall.tried", leftovers)
-    if stop == "double-ctrl-c":  # the second while the first is stopping the workers
-        os.killpg(proc.pid, signal.SIGINT)
-        time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGINT)
-    else:
-        proc.send_signal(signal.SIGTERM)
-    stdout, stderr = proc.communicate(timeout=60)
-    left = gone_within(tree)
-    assert proc.returncode == 130 and "Traceback" not in stderr, stdout + stderr
-    assert not left, [command_line(p)[:120] for p in left]
+    assert_stopped_cleanly(proc, tree, stop)
     summary = world["out"] / "_batch" / "summary.csv"
     rows = {r["job"]: r["status"] for r in csv.DictReader(summary.read_text(encoding="utf-8-sig").splitlines())}
     assert rows == {"stall/2020": "not-run", "beta/2020": "not-run"}

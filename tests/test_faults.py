@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -25,7 +24,13 @@ from pathlib import Path
 
 import psutil
 import pytest
-from processes import assert_killed_leaves_nothing, command_line, gone_within, temporaries, tree_of
+from processes import (
+    assert_killed_leaves_nothing,
+    assert_stopped_cleanly,
+    command_line,
+    temporaries,
+    tree_of,
+)
 
 from nianbao import atomic
 from nianbao.run import lifeline, module_state
@@ -231,14 +236,7 @@ def test_stopped_report_cleans_up_before_exiting(world, stop, leftovers):
     workers = [p for p in tree if "spawn_main" in command_line(p)]
     for process in workers:  # what a worker stopped while writing leaves
         (world["folder"] / temporary_name("02_proactive", process.pid)).write_text("{}", encoding="utf-8")
-    if stop == "ctrl-c":
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
-    else:
-        proc.send_signal(signal.SIGTERM)
-    stdout, stderr = proc.communicate(timeout=60)
-    left = gone_within(tree)
-    assert proc.returncode == 130 and "Traceback" not in stderr, stdout + stderr
-    assert not left, [command_line(p)[:120] for p in left]
+    assert_stopped_cleanly(proc, tree, stop)
     assert temporaries(world["folder"]) == [] and not left_before.exists()
 
 
