@@ -51,6 +51,18 @@ def test_every_output_exists(report):
             assert (report / f"{stem}.{ext}").stat().st_size > 0, f"{stem}.{ext}"
     assert (report / "report.html").exists() and (report / "report.pdf").exists()
     assert not list(report.glob("*.tmp")) and not list(report.glob(".*.tmp"))
+    assert not list(report.glob(".*.ipynb")), "an executed notebook was left under its temporary name"
+
+
+@pytest.mark.slow
+def test_report_workbook_has_every_parts_tables_by_part_number(report):
+    """report.xlsx is written while the PDFs are made, from the executed notebooks before they
+    are put in place: its sheets are still named by part and table number."""
+    import openpyxl
+
+    names = openpyxl.load_workbook(report / "report.xlsx", read_only=True).sheetnames
+    assert names[0] == "说明" and "1.1 年度主要数据" in names and any(n.startswith("3.1 表二") for n in names)
+    assert {n.split(".", 1)[0] for n in names[1:]} == {"1", "2", "3", "4", "6"}, names  # part 5 has no table
 
 
 @pytest.mark.slow

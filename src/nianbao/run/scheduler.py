@@ -134,9 +134,6 @@ class ReportScheduler:
             self._workbook_pending = True
             self._push(WORKBOOK, "workbook", render_report_workbook, executed, self.uy, self.title)
 
-    def _all_ok(self) -> bool:
-        return all(r.ok for r in self.results.values())
-
     def _on_execute(self, future: Future, task: NotebookTask) -> None:
         try:
             outcome = future.result()
