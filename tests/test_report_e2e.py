@@ -231,6 +231,16 @@ def test_contents_has_two_levels_with_the_pages_printed(report):
 
 
 @pytest.mark.slow
+def test_every_pdf_is_tagged_throughout(report):
+    """PDF/UA's structural rules (tests/tagged.py), in report.pdf (written by WeasyPrint) and in
+    each section's PDF (cut out of it with pikepdf, its structure tree rebuilt)."""
+    from tagged import tagging_problems
+
+    for path in sorted(report.glob("*.pdf")):
+        assert tagging_problems(path) == [], path.name
+
+
+@pytest.mark.slow
 def test_pdfa_metadata_and_tags(report):
     import pikepdf
 
