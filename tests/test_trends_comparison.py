@@ -258,6 +258,9 @@ def test_trends_and_compare_commands_export_html_pdf_and_tables(demo_data, tmp_p
     assert fingerprint, "no data fingerprint in the trends PDF's metadata"
     version = f"数据版本 {fingerprint.group(1)[:8].decode()}"
     assert all(version in p.extract_text() for p in reader.pages), version
+    from tagged import tagging_problems
+
+    assert tagging_problems(folder / "trends_2020-2023.pdf") == []
     wb = openpyxl.load_workbook(folder / "trends_2020-2023.xlsx")
     assert "示例数据" in wb["说明"]["A2"].value and len(wb.sheetnames) == 3
     assert sorted(p.name for p in (folder / "csv" / "trends_2020-2023").iterdir()) == [
