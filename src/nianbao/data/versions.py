@@ -80,13 +80,19 @@ def data_fingerprint(data_dir: Path | str, unit: str, year: int) -> tuple[str, d
     return h.hexdigest(), inputs
 
 
+def short_form(fingerprint: str) -> str:
+    """The data version people quote and pages print: the first :data:`SHORT` hex digits of a
+    fingerprint (with or without its ``sha256:`` prefix); '' for none."""
+    return fingerprint.removeprefix(PREFIX)[:SHORT]
+
+
 def data_version(uy: UnitYear) -> str:
     """The short form of the fingerprint of the data ``uy`` was read from ('' when it was not read
     from a data folder)."""
     if uy.path is None or len(Path(uy.path).parents) < 3:
         return ""
     try:
-        return data_fingerprint(Path(uy.path).parents[2], uy.unit, uy.year)[0][:SHORT]
+        return short_form(data_fingerprint(Path(uy.path).parents[2], uy.unit, uy.year)[0])
     except Exception:  # a unit-year made in memory, or a path outside any data folder
         return ""
 

@@ -73,8 +73,7 @@ class NotebookTask:
         title = declared.title_for(**title_values)
         kernel_name = resolve_kernel(kernel or spec.kernel, explicit=kernel is not None)
         info = _declared_info(title, heading, parameters)
-        # printed on its pages as a report's is: the first digits of the fingerprint in its metadata
-        version = info.data_fingerprint.removeprefix(versions.PREFIX)[: versions.SHORT]
+        version = versions.short_form(info.data_fingerprint)  # printed on its pages, as a report's is
         return cls(
             id=notebook_id, notebook=declared.notebook, parameters=parameters, folder=folder, stem=stem,
             page=PageContext(title, heading, notebook_id, synthetic, version), kernel=kernel_name,

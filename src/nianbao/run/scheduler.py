@@ -70,7 +70,6 @@ class ReportScheduler:
         self.results: dict[int, NotebookResult] = {}
         self.fragments: dict[int, str] = {}
         self.notebooks: dict = {}  # part -> its executed notebook (a path), once all ran well
-        self._workbook_pending = False  # report.xlsx is being written from the executed notebooks
         self.waiting: dict[int, Outcome] = {}  # part -> an executed section waiting for its PDF
         self.combined = CombinedOutcome()
         self.book = None  # the report's layout (render.book.ReportBook), while it can be made
@@ -131,7 +130,6 @@ class ReportScheduler:
         self.notebooks[task.part] = outcome.running if task.part in self.waiting else outcome.result.executed
         if len(self.notebooks) == len(self.tasks) and self.combined_wanted:
             executed = [(t.part, self.notebooks[t.part]) for t in self.tasks]
-            self._workbook_pending = True
             self._push(WORKBOOK, "workbook", render_report_workbook, executed, self.uy, self.title)
 
     def _on_execute(self, future: Future, task: NotebookTask) -> None:
@@ -196,7 +194,7 @@ class ReportScheduler:
         for part, outcome in self.waiting.items():
             outcome.payloads["pdf"] = pdfs[part]
             outcome.page = None
-        if not self._workbook_pending:
+        if not self._workbook_pending():
             self._commit_waiting()
 
     def _commit_waiting(self) -> None:
@@ -215,8 +213,13 @@ class ReportScheduler:
         outcome.result.seconds += seconds
         self._final(commit(outcome))
 
+    def _workbook_pending(self) -> bool:
+        """report.xlsx is still to be written or being written (from the executed notebooks)."""
+        return any(item[2] == "workbook" for item in self._queue) or any(
+            kind == "workbook" for kind, _ in self._running.values()
+        )
+
     def _on_workbook(self, future: Future, context) -> None:
-        self._workbook_pending = False
         if self.book is None and self.waiting and all(o.page is None for o in self.waiting.values()):
             self._commit_waiting()  # report.pdf was ready first: its sections waited for this
         try:
