@@ -356,3 +356,36 @@ def test_section_pdfs_are_the_reports_pages(book_pdfs, uy):
         assert [o.title for o in reader.outline if not isinstance(o, list)] == [uy.heading(part)]
         assert reader.metadata.title == uy.title
         assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, as the report
+
+
+def test_layout_collects_less_often_and_restores_the_thresholds():
+    """While WeasyPrint works the youngest generation is collected less often, across threads,
+    and the thresholds come back when the last one leaves (a collector turned off stays off)."""
+    import gc
+    import threading
+
+    from nianbao.render.weasy import fewer_collections
+
+    before = gc.get_threshold()
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with fewer_collections():
+            inside.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(10)
+    with fewer_collections():
+        assert gc.get_threshold()[0] >= 10_000
+    assert gc.get_threshold()[0] >= 10_000  # the other thread is still laying out
+    leave.set()
+    thread.join()
+    assert gc.get_threshold() == before
+    gc.set_threshold(0)
+    try:
+        with fewer_collections():
+            assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)

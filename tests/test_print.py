@@ -21,7 +21,7 @@ from nianbao.data.versions import unit_year_fingerprint
 from nianbao.render import continued
 from nianbao.render.archival import DocumentInfo, metadata_class
 from nianbao.render.html import TEMPLATES
-from nianbao.render.words import label_words, words
+from nianbao.render.words import WORD_JOINER, for_print, label_words, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,6 +48,34 @@ def test_header_labels_are_cut_into_words(label, pieces):
     html = str(label_words(label))
     assert re.sub(r"<[^>]+>", "", html) == label
     assert html.count('<span class="w">') == len([p for p in pieces if len(p) > 1])
+
+
+def test_words_are_joined_for_print():
+    page = f"<th>{label_words('本年新公开数量')}<wbr/>{label_words('A&B比较')}</th>"
+    printed = for_print(page)
+    assert "<span" not in printed and "<wbr" not in printed
+    assert (
+        printed
+        == f"<th>本{WORD_JOINER}年新{WORD_JOINER}公{WORD_JOINER}开数{WORD_JOINER}量A&amp;B比{WORD_JOINER}较</th>"
+    )
+    assert for_print("<p>无标签</p>") == "<p>无标签</p>"
+
+
+@pytest.mark.slow
+def test_a_narrow_header_breaks_between_words_only_and_extracts_clean():
+    """In a column a few characters wide, 「行政复议纠错率」 breaks only between its words, and
+    the PDF's text has no word joiners in it."""
+    import pypdf
+
+    from nianbao.render.pdf import render_pdf
+
+    label = label_words("行政复议纠错率")
+    page = (
+        '<html lang="zh-CN"><body><table style="width: 3.3em; border-collapse: collapse">'
+        f"<tr><th style='padding: 0'>{label}</th></tr></table></body></html>"
+    )
+    lines = pypdf.PdfReader(__import__("io").BytesIO(render_pdf(page, title="t"))).pages[0].extract_text().split()
+    assert lines == ["行政", "复议", "纠错率"]
 
 
 def _colours(css: str) -> list[str]:

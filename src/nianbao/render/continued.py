@@ -101,7 +101,7 @@ def remainder(page_html: str, split: Split) -> str:
     if table is None:
         raise ValueError(f"no table {split.table} to continue")
     title = _title_of(table)
-    continued = _continuation(table, split.row)
+    _continue_from(table, split.row)
     _drop_before(table)
     # the notice is said once, on the part's first page; the data version stays (hidden in print, it
     # sets the footer of every page)
@@ -109,7 +109,6 @@ def remainder(page_html: str, split: Split) -> str:
         notice.decompose()
     if title is not None:
         table.insert_before(title)
-    table.replace_with(continued)
     return str(soup)
 
 
@@ -132,10 +131,10 @@ def _drop_before(node) -> None:
         node = node.parent
 
 
-def _continuation(table, first_row: int):
-    """The table from body row ``first_row`` on, each label spanning the break repeated."""
-    piece = copy.copy(table)
-    body = piece.select_one("tbody")
+def _continue_from(table, first_row: int) -> None:
+    """Cut ``table`` to its body rows from ``first_row`` on, each label spanning the break
+    repeated (in place: copying the whole table took longer than laying a page out)."""
+    body = table.select_one("tbody")
     rows = body.find_all("tr", recursive=False)
     cut = next(i for i, r in enumerate(rows) if int(r.get("data-row", -1)) >= first_row)
     carried = [(column, copy.copy(cell), left) for column, cell, left in _spanning(rows, cut)]
@@ -146,7 +145,6 @@ def _continuation(table, first_row: int):
         repeated["rowspan"] = str(left)
         repeated.append(_continued_mark())
         target.insert(0, repeated)
-    return piece
 
 
 def _spanning(rows, cut: int) -> list[tuple[int, object, int]]:

@@ -16,7 +16,8 @@ import threading
 
 from nianbao.errors import FontError
 from nianbao.render.archival import PDF_VARIANT, DocumentInfo, apply
-from nianbao.render.weasy import load
+from nianbao.render.weasy import fewer_collections, load
+from nianbao.render.words import for_print
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -60,19 +61,22 @@ _INLINE_REPORT_CSS = re.compile(r'<style id="report-css">.*?</style>', re.S)
 def layout(html: str, *, first_page: int | None = None):
     """Lay ``html`` out on A4 pages: a WeasyPrint document. ``first_page`` is the number printed
     on its first page (default 1). The report's stylesheet inlined in the page is replaced by
-    the one parsed once (:func:`_shared`)."""
+    the one parsed once (:func:`_shared`); header labels are set as :func:`nianbao.render.words.for_print`
+    says."""
     load()
     from weasyprint import CSS, HTML
 
     fonts, report_css = _shared()
+    html = for_print(html)
     sheets = []
     if _INLINE_REPORT_CSS.search(html):
         html, sheets = _INLINE_REPORT_CSS.sub("", html, count=1), [report_css]
     if first_page:
         sheets.append(CSS(string=f"@page :first {{ counter-reset: page {int(first_page)} }}", font_config=fonts))
-    return HTML(string=html, url_fetcher=_url_fetcher(), base_url=None).render(
-        stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT
-    )
+    with fewer_collections():
+        return HTML(string=html, url_fetcher=_url_fetcher(), base_url=None).render(
+            stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT
+        )
 
 
 def write(document, info: DocumentInfo, *, labels: list[tuple[int, str, int]] | None = None) -> bytes:
@@ -82,7 +86,8 @@ def write(document, info: DocumentInfo, *, labels: list[tuple[int, str, int]] | 
     ``r`` (roman), number of that page); default: the printed page numbers from 1.
     """
     apply(document, info)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_page_labels(labels or [(0, "D", 1)]))
+    with fewer_collections():
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_page_labels(labels or [(0, "D", 1)]))
     _check_fonts(document)
     return pdf
 
