@@ -20,10 +20,12 @@ def tagging_problems(path) -> list[str]:
     * no text is shown outside marked content (it is either tagged content or an artifact);
     * every link annotation is in the structure tree (``/StructParent``);
     * every figure has a text alternative (``/Alt``);
-    * the document has a language and shows its title.
+    * the document has a language and shows its title;
+    * and, first, qpdf finds nothing wrong with the file's syntax (objects, streams, xref).
     """
     problems: list[str] = []
     with pikepdf.open(path) as pdf:
+        problems += [f"syntax: {p}" for p in pdf.check_pdf_syntax()]
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return ["no structure tree"]

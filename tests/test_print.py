@@ -59,6 +59,8 @@ def test_words_are_joined_for_print():
         == f"<th>本{WORD_JOINER}年新{WORD_JOINER}公{WORD_JOINER}开数{WORD_JOINER}量A&amp;B比{WORD_JOINER}较</th>"
     )
     assert for_print("<p>无标签</p>") == "<p>无标签</p>"
+    odd = '<th><span class="w"><b>本年</b></span><wbr>新<wbr><span class="w">数量</span></th>'
+    assert for_print(odd) == f'<th><span class="w"><b>本年</b></span><wbr>新<wbr>数{WORD_JOINER}量</th>'
 
 
 @pytest.mark.slow

@@ -101,4 +101,6 @@ def for_print(page_html: str) -> str:
     if 'class="w"' not in page_html:
         return page_html
     joined = _WORD_SPAN.sub(lambda m: escape(WORD_JOINER.join(unescape(m.group(1)))), page_html)
+    if 'class="w"' in joined:  # a word span with markup inside: keep the spans' break points
+        return joined
     return _WBR.sub("", joined)
