@@ -63,6 +63,23 @@ def test_words_are_joined_for_print():
     assert for_print(odd) == f'<th><span class="w"><b>本年</b></span><wbr>新<wbr>数{WORD_JOINER}量</th>'
 
 
+def test_row_labels_break_between_words_and_unit_names_not_at_all():
+    from markupsafe import Markup
+
+    from nianbao.render.html import page_templates
+
+    cell = page_templates().from_string(
+        '{% from "tables.html.j2" import label_cell %}'
+        "{{ label_cell(a) }}|{{ label_cell(b, nowrap=true) }}|{{ label_cell(c) }}"
+    )
+    plain, unit, marked = cell.render(a="答复申请（（七）总计）", b="市规划资源局", c=Markup("总计<sup>*</sup>")).split(
+        "|"
+    )
+    assert '<span class="w">总计</span>' in plain and re.sub(r"<[^>]+>", "", plain) == "答复申请（（七）总计）"
+    assert unit == '<th class="row-label nowrap">市规划资源局</th>'
+    assert marked == '<th class="row-label">总计<sup>*</sup></th>'
+
+
 @pytest.mark.slow
 def test_a_narrow_header_breaks_between_words_only_and_extracts_clean():
     """In a column a few characters wide, 「行政复议纠错率」 breaks only between its words, and

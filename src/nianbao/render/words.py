@@ -1,11 +1,13 @@
-"""Header labels that break between words, never inside one.
+"""Table labels (column headers and row labels) that break between words, never inside one.
 
 Chinese is written without spaces, so a narrow table column may break a label anywhere: 「上/年」,
 「结果纠/正」, 「总/计」. The labels of the report's tables are a fixed vocabulary, so they are cut
 into words here (longest match against :data:`WORDS`, the words those labels are made of), and
 each word is set as a unit that does not break (``<span class="w">``, ``white-space: nowrap``);
 lines may still break between words (``<wbr>``). Digits with their unit (「2021年」), a bracketed remark
-(「（%）」) and anything the vocabulary does not know stay whole too, in short runs.
+(「（%）」) and anything the vocabulary does not know stay whole too, in short runs. Unit names
+are not cut: they do not break at all. For print, :func:`for_print` sets the same words with
+word joiners instead of elements.
 """
 
 from __future__ import annotations
@@ -75,10 +77,12 @@ def _chunks(text: str) -> list[str]:
 
 
 def label_words(text) -> Markup:
-    """A header label as HTML: each word in a ``<span class="w">`` that does not break inside,
+    """A header or row label as HTML: each word in a ``<span class="w">`` that does not break inside,
     a ``<wbr>`` between words (WeasyPrint finds no break between two unbreakable spans)."""
     if text is None:
         return Markup("")
+    if isinstance(text, Markup):  # already markup (it may hold elements): as it is
+        return text
     pieces = [p for p in words(str(text)) if p]
     marked = [Markup('<span class="w">{}</span>').format(p) if p.strip() and len(p) > 1 else escape(p) for p in pieces]
     return Markup("<wbr>").join(marked)
