@@ -76,6 +76,7 @@ def test_row_labels_break_between_words_and_unit_names_not_at_all():
         "|"
     )
     assert '<span class="w">总计</span>' in plain and re.sub(r"<[^>]+>", "", plain) == "答复申请（（七）总计）"
+    assert "<wbr>）" not in plain and "（<wbr>" not in plain  # no line starts with 「）」 or ends with 「（」
     assert unit == '<th class="row-label nowrap">市规划资源局</th>'
     assert marked == '<th class="row-label">总计<sup>*</sup></th>'
 

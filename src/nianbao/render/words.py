@@ -76,16 +76,30 @@ def _chunks(text: str) -> list[str]:
     return [text[i : i + _MAX_UNKNOWN] for i in range(0, len(text), _MAX_UNKNOWN)]
 
 
+#: No line starts with these (closing brackets and punctuation) ...
+_NO_BREAK_BEFORE = frozenset("）」』】〕〉》，。、：；！？%)]},.:;!?")
+#: ... and none ends with these (opening brackets).
+_NO_BREAK_AFTER = frozenset("（「『【〔〈《([{")
+
+
 def label_words(text) -> Markup:
     """A header or row label as HTML: each word in a ``<span class="w">`` that does not break inside,
-    a ``<wbr>`` between words (WeasyPrint finds no break between two unbreakable spans)."""
+    a ``<wbr>`` between words (WeasyPrint finds no break between two unbreakable spans), except
+    before a closing bracket or punctuation and after an opening bracket (a browser honours a
+    ``<wbr>`` even there)."""
     if text is None:
         return Markup("")
     if isinstance(text, Markup):  # already markup (it may hold elements): as it is
         return text
     pieces = [p for p in words(str(text)) if p]
-    marked = [Markup('<span class="w">{}</span>').format(p) if p.strip() and len(p) > 1 else escape(p) for p in pieces]
-    return Markup("<wbr>").join(marked)
+    out: list[Markup] = []
+    for index, piece in enumerate(pieces):
+        if index and piece[0] not in _NO_BREAK_BEFORE and pieces[index - 1][-1] not in _NO_BREAK_AFTER:
+            out.append(Markup("<wbr>"))
+        out.append(
+            Markup('<span class="w">{}</span>').format(piece) if piece.strip() and len(piece) > 1 else escape(piece)
+        )
+    return Markup("").join(out)
 
 
 WORD_JOINER = "\u2060"
