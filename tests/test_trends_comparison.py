@@ -134,6 +134,44 @@ def test_ranking_beside_the_parent_with_a_threshold(demo_data):
     assert "答复申请少于1件、未列入排名和图表的单位：市财政局（0件）、市商务委（0件）" in table.html
 
 
+@pytest.fixture()
+def many_units(demo_data, tmp_path):
+    """The demo data with 14 more municipal agencies (copies of districts' 2022 figures under new
+    ids and names): 46 units of 上海市 in 2022."""
+    from nianbao.data.units import default_registry_path
+
+    shutil.copytree(demo_data, tmp_path, dirs_exist_ok=True)
+    lines = [default_registry_path().read_text(encoding="utf-8").rstrip()]
+    donors = sorted(p.name for p in (demo_data / "units").iterdir() if p.name != "shanghai")
+    for i in range(14):
+        uid, name = f"agency{i:02d}", f"市测试局{i:02d}"
+        uy = load_unit_year(demo_data / "units" / donors[i] / "2022.yaml")
+        uy.unit, uy.unit_name = uid, name
+        (tmp_path / "units" / uid).mkdir()
+        (tmp_path / "units" / uid / "2022.yaml").write_text(dump_unit_year(uy), encoding="utf-8")
+        lines.append(f"  - {{id: {uid}, name: {name}, level: agency, parent: shanghai}}")
+    (tmp_path / "units.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_a_ranking_of_46_units_ends_on_its_first_page(many_units):
+    """Set smaller than a ranking of 32, 46 units and the reference fit on one page under the
+    comparison's title, notice and summary: no page holds a few rows of it alone."""
+    from nianbao.render import html
+    from nianbao.render.pdf import layout
+
+    comp = comparison.open_comparison(2022, "", "shanghai", str(many_units))
+    assert len(comp.shown) == 46
+    table = comparison.ranking_table(comp, "new_received")
+    assert 'class="nb-table ranking compact"' in table.html
+    fragment = f"<h1>{comparison.title(comp)}</h1><p>{comparison.summary_sentence(comp)}</p>{table.html}"
+    context = html.PageContext(comparison.title(comp), comparison.title(comp), "comparison", True, "00000000")
+    pages = layout(html.page(fragment, context)).pages
+    rows = [[b for b in p._page_box.descendants() if getattr(b, "element_tag", "") == "tr"] for p in pages]
+    assert len(pages) == 1 and len(rows[0]) == 1 + 1 + 46  # the header, the reference, the units
+
+
 def test_the_parents_rate_comes_from_its_counts_not_from_the_units_rates(demo_data):
     comp = comparison.open_comparison(2022, "", "shanghai", str(demo_data), threshold=1)
     frame = comparison.ranking_table(comp, "disclosure_rate").frame

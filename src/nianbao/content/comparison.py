@@ -149,6 +149,13 @@ def _sort(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return frame.assign(_key=key).sort_values(["_key", "单位"], ascending=[False, True]).drop(columns="_key")
 
 
+#: Rows of a ranking (the units and the reference) set in smaller type (``table.ranking.compact``):
+#: more than about 36 rows do not fit on the first page under the comparison's title and notes in
+#: the ranking's usual type, up to about 48 do in the smaller one. A longer ranking continues on
+#: the next page whatever its type, so it keeps the usual one.
+COMPACT_ROWS = (36, 48)
+
+
 def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
     """The units ranked by ``rank_by``, with each one's share of the reference's applications,
     and the reference row (the parent, or the units' sum) on top."""
@@ -192,7 +199,8 @@ def ranking_table(comp: Comparison, rank_by: str = "new_received") -> HtmlTable:
     if comp.threshold:
         notes.append(f"答复申请少于{comp.threshold}件的单位未列入排名")
     html = macros(TEMPLATE).units_table(
-        "ranking", f"{comp.year}年各单位政府信息公开申请情况", "；".join(n.rstrip("。") for n in notes if n) + "。",
+        "ranking compact" if COMPACT_ROWS[0] < len(rows) <= COMPACT_ROWS[1] else "ranking",
+        f"{comp.year}年各单位政府信息公开申请情况", "；".join(n.rstrip("。") for n in notes if n) + "。",
         headers, rows, _excluded_notes(comp), ranked=True,
     )  # fmt: skip
     return HtmlTable(str(html), pd.DataFrame(records, columns=headers, dtype=object), "ranking")
