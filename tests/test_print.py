@@ -233,6 +233,43 @@ def _overlaps(chart) -> list[tuple[str, str]]:
     return found
 
 
+def _spilling(chart) -> list[str]:
+    """The chart's labels that start inside a bar but do not fit in it (a segment's share wider
+    than its segment)."""
+    fig = chart.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        bars = [p.get_window_extent(renderer) for p in ax.patches if p.get_width() and p.get_height()]
+        for label in (t for t in ax.texts if t.get_text().strip() and t.get_visible()):
+            box = label.get_window_extent(renderer)
+            x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+            for bar in bars:
+                if bar.contains(x, y) and (box.x0 < bar.x0 or box.x1 > bar.x1):
+                    found.append(label.get_text())
+    return found
+
+
+def test_shares_inside_a_bar_fit_their_segment(demo_data):
+    import matplotlib.pyplot as plt
+
+    from nianbao.content import trend_charts, trends
+    from nianbao.content.figure import Chart
+    from nianbao.content.fonts import setup_charts
+
+    setup_charts()
+    fig, ax = plt.subplots()
+    ax.barh([0], [6], left=[40]), ax.set_xlim(0, 128), ax.text(43, 0, "6.09%", ha="center", fontsize=7.5)
+    assert _spilling(Chart(fig, "")) == ["6.09%"]  # the check sees a label wider than its segment
+    plt.close(fig)
+    for unit in ("shanghai", "黄浦区", "宝山区"):
+        chart = trend_charts.dispositions_chart(trends.open_series(unit, 2019, 2023, str(demo_data)))
+        assert _spilling(chart) == [], unit
+        assert any(t.get_text() == "■" for t in chart.figure.axes[0].texts)  # the narrow ones are beside
+        chart.close()
+
+
 def test_chart_labels_do_not_collide(shanghai, demo_data):
     import matplotlib.pyplot as plt
 

@@ -108,35 +108,58 @@ def dispositions_chart(series: Series) -> Chart | None:
         return None
     fig, ax = _figure(0.5 * len(years) + 1.3)
     left = pd.Series(0.0, index=years)
+    inside = []  # (label, year, measure, segment's start and width)
     for m in SHARE_MEASURES:
         values = _values(frame, m, years)
         name = measures.get(m).full_label.removesuffix("占比")  # 予以公开及部分公开, 不予公开, ...
         colour = SHARE_COLOURS[m]
         ax.barh([f"{y}年" for y in years], values, left=left.values, color=colour, edgecolor="white", label=name)
         for y, v, start in zip(years, values, left.values):
-            if v >= 6:
-                ax.text(start + v / 2, f"{y}年", f"{v:.2f}%", ha="center", va="center", fontsize=7.5,
-                        color=text_colour(colour))  # fmt: skip
+            label = ax.text(start + v / 2, f"{y}年", f"{v:.2f}%", ha="center", va="center", fontsize=7.5,
+                            color=text_colour(colour))  # fmt: skip
+            inside.append((label, y, m, start, v))
         left += values
-    _small_labels(ax, frame, years)
-    ax.set_xlim(0, 128)
+    fig.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False, handlelength=1.2)
+    beside: set[tuple[int, str]] = set()
+    limit = 128.0  # room right of the bars for the labels beside them
+    while True:
+        ax.set_xlim(0, limit)
+        beside |= _too_narrow(fig, ax, [i for i in inside if (i[1], i[2]) not in beside])
+        most = max(sum(1 for year, _ in beside if year == y) for y in years)
+        if 101.5 + 9.5 * most + 2 <= limit:
+            break
+        limit = 101.5 + 9.5 * most + 2
+    _small_labels(ax, frame, years, beside)
     ax.set_xticks(range(0, 101, 20))
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     skipped = [y for y in series.present if y not in years]
     note = f"（{'、'.join(map(str, skipped))}年无申请或数字未公布，未列出）" if skipped else ""
     ax.set_xlabel("占答复总数（（七）总计）的比例，%" + note, fontsize=8.5)
-    fig.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False, handlelength=1.2)
     ax.set_title("申请办理结果构成（逐年）")
     lines = [(measures.get(m).full_label, _values(frame, m, years), "") for m in SHARE_MEASURES]
     return Chart(fig, "构成图：" + _described(years, lines, "{:.2f}%") + "。")
 
 
-def _small_labels(ax, frame: pd.DataFrame, years: list[int]) -> None:
+def _too_narrow(fig, ax, inside: list) -> set[tuple[int, str]]:
+    """(year, measure) of the segment labels wider than their segment with some room to spare,
+    measured on the laid-out figure; those labels are removed (they go beside the bar)."""
+    fig.draw_without_rendering()  # lays the figure out: the axes' final size
+    renderer = fig.canvas.get_renderer()
+    beside = set()
+    for label, year, measure, start, width in inside:
+        (x0, _), (x1, _) = ax.transData.transform([(start, 0), (start + width, 0)])
+        if label.get_window_extent(renderer).width + 4 * fig.dpi / 72 > x1 - x0:  # 2 pt each side
+            label.remove()
+            beside.add((year, measure))
+    return beside
+
+
+def _small_labels(ax, frame: pd.DataFrame, years: list[int], beside: set[tuple[int, str]]) -> None:
     """The shares too narrow for their segment, right of the bar: a square in the segment's
     colour, then the share in dark text (coloured text would be too pale to read)."""
     for y in years:
-        small = [(m, v) for m, v in zip(SHARE_MEASURES, [_values(frame, m, [y])[0] for m in SHARE_MEASURES]) if v < 6]
+        small = [(m, _values(frame, m, [y])[0]) for m in SHARE_MEASURES if (y, m) in beside]
         x = 101.5
         for m, v in small:
             text = f"{v:.2f}%"
