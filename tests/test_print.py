@@ -251,6 +251,20 @@ def _spilling(chart) -> list[str]:
     return found
 
 
+def test_a_rate_of_no_cases_is_not_unpublished(demo_data):
+    """商务委 (demo data) had no review or litigation case in any year: its rates are 「无案件」,
+    said once a year, not 「未公布」 twice on top of each other, and there is no legend of lines
+    that are not drawn."""
+    from nianbao.content import trend_charts, trends
+
+    chart = trend_charts.review_chart(trends.open_series("commerce", 2019, 2023, str(demo_data)))
+    rates = chart.figure.axes[1]
+    assert [t.get_text() for t in rates.texts if t.get_text() != "2021年起新版表格"] == ["无案件"] * 5
+    assert rates.get_legend() is None
+    assert "行政复议纠错率：2019年无案件" in chart.alt and "未公布" not in chart.alt
+    chart.close()
+
+
 def test_shares_inside_a_bar_fit_their_segment(demo_data):
     import matplotlib.pyplot as plt
 
@@ -283,11 +297,14 @@ def test_chart_labels_do_not_collide(shanghai, demo_data):
     assert _overlaps(Chart(fig, "")) == [("11796件", "未公布")]  # the check sees a collision
     plt.close(fig)
 
-    series = trends.open_series("黄浦区", 2019, 2023, str(demo_data))
     made = [make(shanghai) for make in (charts.dispositions, charts.share_strip, charts.table_a_items,
                                         charts.review_litigation)]  # fmt: skip
-    made += [make(series) for make in (trend_charts.applications_chart, trend_charts.dispositions_chart,
-                                       trend_charts.review_chart)]  # fmt: skip
+    # 商务委 had no review or litigation case in any year, 文化旅游局 none in 2021 (rates of no cases)
+    for unit in ("黄浦区", "commerce", "culture_tourism"):
+        series = trends.open_series(unit, 2019, 2023, str(demo_data))
+        made += [make(series) for make in (trend_charts.applications_chart, trend_charts.dispositions_chart,
+                                           trend_charts.review_chart)]  # fmt: skip
+    made = [chart for chart in made if chart is not None]
     comp = comparison.open_comparison(2022, "", "shanghai", str(demo_data))
     made += [comparison.ranking_chart(comp, m) for m in ("new_received", "disclosure_rate")]
     for chart in made:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from nianbao.content.charts import PALETTE, UNKNOWN_COLOUR
-from nianbao.content.figure import COLUMN_WIDTH, UNKNOWN_LABEL, Chart, spread, text_colour
+from nianbao.content.figure import COLUMN_WIDTH, NO_CASES_LABEL, UNKNOWN_LABEL, Chart, spread, text_colour
 from nianbao.content.fonts import setup_charts
 from nianbao.content.trends import Series, measures_frame
 from nianbao.rules import measures
@@ -42,18 +43,38 @@ def _values(frame: pd.DataFrame, measure: str, years: list[int]) -> list[float |
     return [None if y not in part.index or pd.isna(part[y]) else float(part[y]) for y in years]
 
 
-def _lines(ax, years: list[int], series: list[tuple[str, list, str]], fmt: str, top: float) -> None:
-    """Lines with markers, unknown years marked 「未公布」, each line labelled at its last point."""
+def _blanks(series: list[tuple[str, list, str]], blanks: dict[str, list[str]] | None) -> list[list[str]]:
+    """What each series shows where it has no value, year by year: 「未公布」 unless ``blanks``
+    (series label → a text per year) says otherwise (e.g. 「无案件」 for a rate of no cases)."""
+    return [(blanks or {}).get(label) or [UNKNOWN_LABEL] * len(values) for label, values, _ in series]
+
+
+def _lines(
+    ax, years: list[int], series: list[tuple[str, list, str]], fmt: str, top: float,
+    blanks: dict[str, list[str]] | None = None,
+) -> None:  # fmt: skip
+    """Lines with markers, each labelled at its last point. A year a series has no value for is
+    marked at the foot of the axes, 「未公布」 unless ``blanks`` says otherwise: once, in grey,
+    when every series says the same there, else a mark per series in its colour, one above the
+    other."""
     ends = []
+    drawn = any(v is not None for _, values, _ in series for v in values)  # else no line and no legend
     for k, (label, values, colour) in enumerate(series):
         known = [(y, v) for y, v in zip(years, values) if v is not None]
-        ax.plot([y for y, _ in known], [v for _, v in known], marker=MARKERS[k % 2], color=colour, label=label,
-                linewidth=1.6, markersize=4.5)  # fmt: skip
-        for y, v in zip(years, values):
-            if v is None:
-                ax.text(y, top * 0.04, UNKNOWN_LABEL, ha="center", fontsize=7.5, color=UNKNOWN_COLOUR)
+        if drawn:  # a series with no value at all is still in the legend: its marks are in its colour
+            ax.plot([y for y, _ in known], [v for _, v in known], marker=MARKERS[k % 2], color=colour, label=label,
+                    linewidth=1.6, markersize=4.5)  # fmt: skip
         if known:
             ends.append((known[-1][1], fmt.format(known[-1][1]), colour, known[-1][0]))
+    texts = _blanks(series, blanks)
+    for i, y in enumerate(years):
+        missing = [(texts[k][i], colour) for k, (_, values, colour) in enumerate(series) if values[i] is None]
+        if len(series) > 1 and len(missing) == len(series) and len({t for t, _ in missing}) == 1:
+            missing = [(missing[0][0], UNKNOWN_COLOUR)]  # the same for every series: said once, in grey
+        elif len(series) == 1:
+            missing = [(t, UNKNOWN_COLOUR) for t, _ in missing]
+        for row, (text, colour) in enumerate(missing):
+            ax.text(y, top * (0.04 + 0.12 * row), text, ha="center", fontsize=7.5, color=colour)
     for y_text, (value, text, colour, year) in zip(spread([e[0] for e in ends], top * 0.09), ends):
         ax.annotate(text, (year, value), xytext=(year + 0.12, y_text), fontsize=8, color=colour, va="center")
 
@@ -66,13 +87,18 @@ def _axes(ax, years: list[int], top: float, ylabel: str, title: str) -> None:
     ax.set_xlabel("")
     ax.set_ylabel(ylabel, rotation=0, ha="right", va="center")  # Hanzi stay upright
     ax.set_title(title, fontsize=9.5)
-    ax.legend(fontsize=7.5, loc="lower left", frameon=True)
+    if ax.get_legend_handles_labels()[0]:  # below the axes: never over a line, a bar or a mark
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False)
 
 
-def _described(years: list[int], series: list[tuple[str, list, str]], fmt: str) -> str:
+def _described(
+    years: list[int], series: list[tuple[str, list, str]], fmt: str, blanks: dict[str, list[str]] | None = None
+) -> str:
     return "；".join(
-        name + "：" + "，".join(f"{y}年{UNKNOWN_LABEL if v is None else fmt.format(v)}" for y, v in zip(years, values))
-        for name, values, _ in series
+        name
+        + "："
+        + "，".join(f"{y}年{blank if v is None else fmt.format(v)}" for y, v, blank in zip(years, values, texts))
+        for (name, values, _), texts in zip(series, _blanks(series, blanks))
     )
 
 
@@ -188,10 +214,16 @@ def review_chart(series: Series) -> Chart | None:
             left.text(x, (v or 0) + top * 0.02, UNKNOWN_LABEL if v is None else f"{v:.0f}", ha="center",
                       va="bottom", fontsize=7, color=UNKNOWN_COLOUR if v is None else "#1a1a1a")  # fmt: skip
     _axes(left, years, top * 1.05, "件", "行政复议和行政诉讼案件")
-    left.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)  # off the bars
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases are whole
     left.grid(axis="x", visible=False)
     rate_top = max([v for _, vs, _ in rates for v in vs if v is not None] or [1]) or 1
-    _lines(right, years, rates, "{:.2f}%", rate_top)
+    # a rate of no cases (总计 0) is not unknown: there is nothing to compute it from
+    blanks = {label: [NO_CASES_LABEL if n == 0 else UNKNOWN_LABEL for n in count]
+              for (label, _, _), (_, count, _) in zip(rates, counts)}  # fmt: skip
+    _lines(right, years, rates, "{:.2f}%", rate_top, blanks)
     _axes(right, years, rate_top, "%", "纠错率（结果纠正 ÷ 总计）")
-    words = ["案件数（件）：" + _described(years, counts, "{:.0f}"), "纠错率：" + _described(years, rates, "{:.2f}%")]
+    words = [
+        "案件数（件）：" + _described(years, counts, "{:.0f}"),
+        "纠错率：" + _described(years, rates, "{:.2f}%", blanks),
+    ]
     return Chart(fig, "柱状图与折线图：" + "。".join(words) + "。")
