@@ -159,7 +159,7 @@ def review_litigation(uy: UnitYear) -> Chart | None:
               for b in TABLE_C_BLOCKS]  # fmt: skip
     if all(t is None and c is None for _, t, c in blocks):
         return None
-    fig, ax = _figure(2.5)
+    fig, ax = _figure(2.2)  # three groups of two bars: no taller than they need
     top = max([v for _, t, c in blocks for v in (t, c) if v is not None] or [1]) or 1
     for k, (name, colour) in enumerate((("总计", PALETTE[0]), ("结果纠正", PALETTE[3]))):
         xs = [i - 0.2 + 0.4 * k for i in range(len(blocks))]
