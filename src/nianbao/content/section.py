@@ -83,6 +83,22 @@ def note(text: str):
     return _html(macros(TEMPLATE).note(text))
 
 
+def other_figures(figures: list, title: str, heading: str | None = None) -> None:
+    """Display a part's other figures (those the format's tables do not hold): its sub-heading,
+    when it has one, and their table (:func:`nianbao.content.tables.figures_table`). A unit-year
+    with none of them shows nothing: an empty block would only say so under a heading, and in
+    print it often took a page of its own."""
+    from IPython.display import display
+
+    from nianbao.content.tables import figures_table
+
+    if not figures:
+        return
+    if heading:
+        display(subheading(heading))
+    display(figures_table(figures, title))
+
+
 def show(chart):
     """Display a chart once (SVG with its description, :class:`nianbao.content.figure.Chart`) and
     close its figure (so it is not shown twice); a bare matplotlib figure is shown as SVG too."""
