@@ -17,6 +17,7 @@ import pytest
 
 from nianbao.content import charts
 from nianbao.content.figure import contrast, text_colour
+from nianbao.data.store import DataStore
 from nianbao.data.versions import unit_year_fingerprint
 from nianbao.render import continued
 from nianbao.render.archival import DocumentInfo, metadata_class
@@ -249,6 +250,16 @@ def _spilling(chart) -> list[str]:
                 if bar.contains(x, y) and (box.x0 < bar.x0 or box.x1 > bar.x1):
                     found.append(label.get_text())
     return found
+
+
+def test_a_chart_of_zeros_is_a_note(demo_data):
+    """商务委 2019 (demo data) received, answered, listed and was sued for nothing: its charts
+    would be empty axes, so each is a note under the table that shows the zeros."""
+    from nianbao.content.figure import ALL_ZERO_NOTE
+
+    uy = DataStore(demo_data).load("commerce", 2019)
+    makers = (charts.dispositions, charts.share_strip, charts.table_a_items, charts.review_litigation)
+    assert [make(uy) for make in makers] == [ALL_ZERO_NOTE] * 4
 
 
 def test_a_rate_of_no_cases_is_not_unpublished(demo_data):

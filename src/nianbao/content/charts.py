@@ -11,7 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from nianbao.content.figure import COLUMN_WIDTH, UNKNOWN_LABEL, Chart, spread, text_colour
+from nianbao.content.figure import ALL_ZERO_NOTE, COLUMN_WIDTH, UNKNOWN_LABEL, Chart, spread, text_colour
 from nianbao.content.fonts import setup_charts
 from nianbao.data.model import UnitYear
 from nianbao.rules import measures
@@ -45,11 +45,20 @@ def _count_label(row) -> str:
     return f"{int(row['件数'])}件" + (f"（{row['占比文字']}）" if row["占比文字"] else "")
 
 
-def dispositions(uy: UnitYear) -> Chart | None:
-    """Horizontal bars: each disposition category with its count and share of （七）总计."""
+def _all_zero(values) -> bool:
+    """Every value known and 0: a chart would be empty bars (the table above says it all)."""
+    values = list(values)
+    return bool(values) and all(v is not None and not pd.isna(v) and v == 0 for v in values)
+
+
+def dispositions(uy: UnitYear) -> Chart | str | None:
+    """Horizontal bars: each disposition category with its count and share of （七）总计; a note
+    instead when every count is 0."""
     frame = disposition_frame(uy)
     if frame.empty or frame["件数"].isna().all():
         return None
+    if _all_zero(frame["件数"]):
+        return ALL_ZERO_NOTE
     fig, ax = _figure(0.42 * len(frame) + 0.9)
     counts = [0 if pd.isna(c) or c is None else int(c) for c in frame["件数"]]
     top = max(counts) or 1
@@ -69,10 +78,13 @@ def dispositions(uy: UnitYear) -> Chart | None:
     return Chart(fig, f"条形图：{uy.year}年政府信息公开申请办理结果。{parts}。")
 
 
-def share_strip(uy: UnitYear) -> Chart | None:
+def share_strip(uy: UnitYear) -> Chart | str | None:
     """A single 100% bar of the disposition shares: the year at a glance. Every share is labelled:
-    on its segment, or above it when the segment is too narrow."""
+    on its segment, or above it when the segment is too narrow. A note instead when nothing was
+    answered (every count 0: there are no shares)."""
     frame = disposition_frame(uy)
+    if not frame.empty and _all_zero(frame["件数"]):
+        return ALL_ZERO_NOTE
     if frame.empty or frame["占比"].isna().all():
         return None
     fig, ax = _figure(1.55)
@@ -119,11 +131,14 @@ def _table_a_rows(uy: UnitYear) -> tuple[list[dict], str, str]:
     return rows, "本年处理决定数量", "件"
 
 
-def table_a_items(uy: UnitYear) -> Chart | None:
-    """Table A: items last year and this year (2019 version), or decisions (2021 version)."""
+def table_a_items(uy: UnitYear) -> Chart | str | None:
+    """Table A: items last year and this year (2019 version), or decisions (2021 version); a note
+    instead when every value is 0."""
     rows, title, unit = _table_a_rows(uy)
     if not rows or all(v is None for r in rows for v in r["values"].values()):
         return None
+    if _all_zero(v for r in rows for v in r["values"].values()):
+        return ALL_ZERO_NOTE
     series = list(rows[0]["values"])
     colours = [PALETTE[1]] if len(series) == 1 else [PALETTE[2], PALETTE[0]]
     height = 0.8 / len(series)
@@ -151,14 +166,17 @@ def table_a_items(uy: UnitYear) -> Chart | None:
     return Chart(fig, f"条形图：{title}。{described}。")
 
 
-def review_litigation(uy: UnitYear) -> Chart | None:
-    """Table C: cases per block with the corrected ones beside them."""
+def review_litigation(uy: UnitYear) -> Chart | str | None:
+    """Table C: cases per block with the corrected ones beside them; a note instead when every
+    count is 0."""
     from nianbao.format.schema import TABLE_C_BLOCKS
 
     blocks = [(b.label if b.id == "review" else f"行政诉讼·{b.label}", uy.c(b.id), uy.c(b.id, "corrected"))
               for b in TABLE_C_BLOCKS]  # fmt: skip
     if all(t is None and c is None for _, t, c in blocks):
         return None
+    if _all_zero(v for _, t, c in blocks for v in (t, c)):
+        return ALL_ZERO_NOTE
     fig, ax = _figure(2.2)  # three groups of two bars: no taller than they need
     top = max([v for _, t, c in blocks for v in (t, c) if v is not None] or [1]) or 1
     for k, (name, colour) in enumerate((("总计", PALETTE[0]), ("结果纠正", PALETTE[3]))):

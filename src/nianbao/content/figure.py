@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 #: The printed text column (A4 less 20 mm margins), in inches: charts are drawn at this width.
 COLUMN_WIDTH = 170 / 25.4
 UNKNOWN_LABEL = "未公布"  # drawn where an unknown value would be: never a bar of 0
+ALL_ZERO_NOTE = "（各项均为0，未作图。）"  # shown instead of a chart whose every value is 0
 NO_CASES_LABEL = "无案件"  # drawn where a rate would be that has no cases to be computed from (0 ÷ 0)
 TEXT_DARK, TEXT_LIGHT = "#1a1a1a", "#ffffff"
 

@@ -101,13 +101,18 @@ def other_figures(figures: list, title: str, heading: str | None = None) -> None
 
 def show(chart):
     """Display a chart once (SVG with its description, :class:`nianbao.content.figure.Chart`) and
-    close its figure (so it is not shown twice); a bare matplotlib figure is shown as SVG too."""
+    close its figure (so it is not shown twice); a bare matplotlib figure is shown as SVG too. A
+    text (a chart function's reason for not drawing, e.g. every value 0) is shown as a note, and
+    None says there was too little to draw."""
     from IPython.display import display
 
     from nianbao.content.figure import Chart
 
     if chart is None:
         display(note("（数据不足，未生成图表。）"))
+        return
+    if isinstance(chart, str):
+        display(note(chart))
         return
     if not isinstance(chart, Chart):
         title = " ".join(ax.get_title() for ax in chart.axes if ax.get_title())
