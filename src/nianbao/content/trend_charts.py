@@ -151,10 +151,10 @@ def dispositions_chart(series: Series) -> Chart | None:
     while True:
         ax.set_xlim(0, limit)
         beside |= _too_narrow(fig, ax, [i for i in inside if (i[1], i[2]) not in beside])
-        most = max(sum(1 for year, _ in beside if year == y) for y in years)
-        if 101.5 + 9.5 * most + 2 <= limit:
+        needed = max(_beside_end([v for _, y2, m, _, v in inside if y2 == y and (y, m) in beside]) for y in years)
+        if needed <= limit:
             break
-        limit = 101.5 + 9.5 * most + 2
+        limit = needed
     _small_labels(ax, frame, years, beside)
     ax.set_xticks(range(0, 101, 20))
     ax.invert_yaxis()
@@ -181,17 +181,30 @@ def _too_narrow(fig, ax, inside: list) -> set[tuple[int, str]]:
     return beside
 
 
+_BESIDE = 101.5  # where the labels beside a bar start (the bars end at 100)
+
+
+def _beside_step(text: str) -> float:
+    """How far (in the axis' units) a label beside the bar takes, with its square and a gap."""
+    return 1.1 * len(text) + 4
+
+
+def _beside_end(shares: list[float]) -> float:
+    """Where the labels of ``shares`` beside one bar end, with a margin."""
+    return _BESIDE + sum(_beside_step(f"{v:.2f}%") for v in shares) + 2
+
+
 def _small_labels(ax, frame: pd.DataFrame, years: list[int], beside: set[tuple[int, str]]) -> None:
     """The shares too narrow for their segment, right of the bar: a square in the segment's
     colour, then the share in dark text (coloured text would be too pale to read)."""
     for y in years:
         small = [(m, _values(frame, m, [y])[0]) for m in SHARE_MEASURES if (y, m) in beside]
-        x = 101.5
+        x = _BESIDE
         for m, v in small:
             text = f"{v:.2f}%"
             ax.text(x, f"{y}年", "■", ha="left", va="center", fontsize=7, color=SHARE_COLOURS[m])
             ax.text(x + 2.6, f"{y}年", text, ha="left", va="center", fontsize=7, color="#1a1a1a")
-            x += 1.1 * len(text) + 4
+            x += _beside_step(text)
 
 
 def review_chart(series: Series) -> Chart | None:

@@ -133,7 +133,7 @@ def _drop_before(node) -> None:
 
 def _continue_from(table, first_row: int) -> None:
     """Cut ``table`` to its body rows from ``first_row`` on, each label spanning the break
-    repeated (in place: copying the whole table took longer than laying a page out)."""
+    repeated (in place: a copy of the whole table cost more time than the rest of the cut)."""
     body = table.select_one("tbody")
     rows = body.find_all("tr", recursive=False)
     cut = next(i for i, r in enumerate(rows) if int(r.get("data-row", -1)) >= first_row)
