@@ -61,7 +61,7 @@ _INLINE_REPORT_CSS = re.compile(r'<style id="report-css">.*?</style>', re.S)
 def layout(html: str, *, first_page: int | None = None):
     """Lay ``html`` out on A4 pages: a WeasyPrint document. ``first_page`` is the number printed
     on its first page (default 1). The report's stylesheet inlined in the page is replaced by
-    the one parsed once (:func:`_shared`); header labels are set as :func:`nianbao.render.words.for_print`
+    the one parsed once (:func:`_shared`); table labels are set as :func:`nianbao.render.words.for_print`
     says."""
     load()
     from weasyprint import CSS, HTML

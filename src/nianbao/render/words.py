@@ -17,7 +17,7 @@ from html import unescape
 
 from markupsafe import Markup, escape
 
-#: The words the tables' header labels are made of (longest match wins).
+#: The words the tables' labels are made of (longest match wins).
 WORDS = frozenset(
     """
     本年 上年 上一年 年度 下年度 其他 级别 指标 依据 排名 说明 单位 件数 总计 合计 占比 核对 变化 类别 方面
@@ -108,7 +108,7 @@ _WBR = re.compile(r"<wbr\s*/?>")
 
 
 def for_print(page_html: str) -> str:
-    """``page_html`` as WeasyPrint lays it out: each word of a header label (a
+    """``page_html`` as WeasyPrint lays it out: each word of a table label (a
     ``<span class="w">``, :func:`label_words`) is its characters joined by U+2060 WORD JOINER,
     which forbids a break between them and prints and extracts as nothing, and the ``<wbr>``
     between words go (a line may break between two Hanzi anyway).
